@@ -1,0 +1,97 @@
+// The contract every event log implementation keeps (LMDB embedded, KurrentDB distributed).
+import type { DomainEvent } from '../domain/event.ts';
+
+/** A number is the revision of the stream's last event (revisions start at 0). */
+export type ExpectedRevision = number | 'no-stream' | 'exists' | 'any';
+
+export type RecordedEvent<E extends DomainEvent = DomainEvent> = Readonly<{
+  stream: string;
+  /** position of the event inside its stream, from 0 */
+  revision: number;
+  /** position in the whole log: strictly increasing in commit order, not necessarily contiguous, > 0 */
+  position: number;
+  event: E;
+}>;
+
+export type AppendResult = Readonly<{
+  /** revision of the last event now in the stream */
+  revision: number;
+  /** global position of the last appended event */
+  position: number;
+}>;
+
+export type AppendOptions = Readonly<{ expectedRevision?: ExpectedRevision }>;
+
+export type ReadStreamOptions = Readonly<{
+  /** first revision to read (forwards) or last (backwards); default: start / end */
+  from?: number;
+  direction?: 'forwards' | 'backwards';
+  limit?: number;
+}>;
+
+export type ReadAllOptions = Readonly<{
+  /** first global position to read, inclusive; default: the start */
+  from?: number;
+  limit?: number;
+}>;
+
+export type SubscribeOptions = Readonly<{
+  /** first global position to deliver, inclusive; default: the start */
+  from?: number;
+}>;
+
+/** Catches up from a position, then follows live appends; no gap, no repeat. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): void;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically. Resolves only once the events are durable on disk.
+   * Events whose ids are already stored are not stored again: re-appending a batch that was
+   * already appended returns the original result.
+   */
+  append(stream: string, events: readonly DomainEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** revision of the stream's last event, or -1 when the stream does not exist */
+  streamRevision(stream: string): Promise<number>;
+  /** position of the last event in the log, 0 when empty */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedVersion extends Error {
+  readonly type = 'WrongExpectedVersion' as const;
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** -1 when the stream does not exist */
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${actual}`);
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+/** A stored record that cannot be decoded: names where it is so nothing skips it silently. */
+export class CorruptRecord extends Error {
+  readonly type = 'CorruptRecord' as const;
+  constructor(readonly position: number, reason: string) {
+    super(`corrupt event record at position ${position}: ${reason}`);
+    this.name = 'CorruptRecord';
+  }
+}
+
+/** The data directory was written by a newer postlog. */
+export class IncompatibleSchema extends Error {
+  readonly type = 'IncompatibleSchema' as const;
+  constructor(readonly found: number, readonly supported: number, where: string) {
+    super(
+      `${where} has storage schema ${found}, this postlog supports up to ${supported}: ` +
+        `upgrade postlog, or point --data at another directory`,
+    );
+    this.name = 'IncompatibleSchema';
+  }
+}
