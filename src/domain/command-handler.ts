@@ -1,0 +1,175 @@
+// Reads a stream, decides, appends with the expected revision. Commands for one stream are
+// queued and decided together into one append (one flush for many deliveries to one INBOX);
+// a conflict with another writer re-reads and decides again, a bounded number of times.
+import type { EventStore, RecordedEvent } from '../store/event-store.ts';
+import { WrongExpectedVersion } from '../store/event-store.ts';
+import type { Decider } from './decider.ts';
+import type { CommandContext, DomainEvent } from './event.ts';
+
+export type Handled<E extends DomainEvent> = Readonly<{
+  /** the events this command produced, in order; empty when nothing changed */
+  events: readonly E[];
+  /** global position of the append that stored them (0 when nothing was appended) */
+  position: number;
+}>;
+
+/** A queued command (or read): decides against the lane's current state. */
+type Pending = {
+  decide: (state: any) => DomainEvent[];
+  resolve: (events: DomainEvent[], position: number) => void;
+  reject: (error: unknown) => void;
+};
+
+type Lane = { decider: Decider<any, any, any>; queue: Pending[]; running: boolean };
+type Cached = { decider: Decider<any, any, any>; revision: number; state: unknown };
+
+export class TooManyConflicts extends Error {
+  readonly type = 'TooManyConflicts' as const;
+  constructor(readonly stream: string, readonly attempts: number) {
+    super(`stream ${stream}: still conflicting after ${attempts} attempts`);
+    this.name = 'TooManyConflicts';
+  }
+}
+
+export class CommandHandler {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: { maxAttempts?: number; cachedStreams?: number } = {},
+  ) {}
+
+  handle<C, S, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<C, S, E>,
+    command: C,
+    ctx: CommandContext,
+  ): Promise<Handled<E>> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(stream, decider, {
+        decide: (state) => decider.decide(command, state, ctx),
+        resolve: (events, position) => resolve({ events: events as E[], position }),
+        reject,
+      });
+    });
+  }
+
+  /**
+   * Reads the stream's current state, in line with the commands queued for it: `read` runs
+   * synchronously on the live state and must copy out what it returns.
+   */
+  query<S, T>(stream: string, decider: Decider<any, S, any>, read: (state: S) => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      let value: T;
+      this.enqueue(stream, decider, {
+        decide: (state) => {
+          value = read(state);
+          return [];
+        },
+        resolve: () => resolve(value),
+        reject,
+      });
+    });
+  }
+
+  private enqueue(stream: string, decider: Decider<any, any, any>, pending: Pending): void {
+    let lane = this.lanes.get(stream);
+    if (!lane) this.lanes.set(stream, (lane = { decider, queue: [], running: false }));
+    lane.queue.push(pending);
+    if (!lane.running) void this.drain(stream, lane);
+  }
+
+  private async drain(stream: string, lane: Lane): Promise<void> {
+    lane.running = true;
+    try {
+      while (lane.queue.length) {
+        const batch = lane.queue.splice(0, lane.queue.length);
+        await this.run(stream, lane.decider, batch);
+      }
+    } finally {
+      lane.running = false;
+      if (lane.queue.length) void this.drain(stream, lane);
+      else this.lanes.delete(stream);
+    }
+  }
+
+  private async run(stream: string, decider: Decider<any, any, any>, batch: Pending[]): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      let loaded: { revision: number; state: unknown };
+      try {
+        loaded = await this.load(stream, decider);
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      const { revision, state } = loaded;
+      const decided: { pending: Pending; events: DomainEvent[] }[] = [];
+      let current = state;
+      for (const pending of batch) {
+        try {
+          const events = pending.decide(current);
+          for (const e of events) current = decider.evolve(current, e);
+          decided.push({ pending, events });
+        } catch (error) {
+          pending.reject(error);
+        }
+      }
+      const all = decided.flatMap((d) => d.events);
+      if (!all.length) {
+        this.remember(stream, decider, revision, current);
+        for (const d of decided) d.pending.resolve([], 0);
+        return;
+      }
+      try {
+        const result = await this.store.append(stream, all, {
+          expectedRevision: revision < 0 ? 'no-stream' : revision,
+        });
+        this.remember(stream, decider, result.revision, current);
+        for (const d of decided) d.pending.resolve(d.events, d.events.length ? result.position : 0);
+        return;
+      } catch (error) {
+        // The state was evolved with events that are not stored: forget it.
+        this.cache.delete(stream);
+        if (error instanceof WrongExpectedVersion && attempt < maxAttempts) {
+          batch = decided.map((d) => d.pending);
+          continue;
+        }
+        const failure = error instanceof WrongExpectedVersion ? new TooManyConflicts(stream, attempt) : error;
+        for (const d of decided) d.pending.reject(failure);
+        return;
+      }
+    }
+  }
+
+  private async load(stream: string, decider: Decider<any, any, any>): Promise<{ revision: number; state: any }> {
+    const cached = this.cache.get(stream);
+    let revision = -1;
+    let state: unknown;
+    if (cached && cached.decider === decider) {
+      ({ revision, state } = cached);
+    } else {
+      state = decider.initialState();
+    }
+    // Catch up with what other writers (other nodes, other processes) appended since.
+    const PAGE = 1000;
+    for (;;) {
+      const page: readonly RecordedEvent[] = await this.store.readStream(stream, { from: revision + 1, limit: PAGE });
+      for (const r of page) {
+        state = decider.evolve(state, r.event);
+        revision = r.revision;
+      }
+      if (page.length < PAGE) break;
+    }
+    this.remember(stream, decider, revision, state);
+    return { revision, state };
+  }
+
+  private remember(stream: string, decider: Decider<any, any, any>, revision: number, state: unknown): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, { decider, revision, state });
+    const limit = this.options.cachedStreams ?? 1000;
+    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+  }
+}

@@ -1,0 +1,69 @@
+// Events of a mailbox stream (`mailbox-<mailboxId>`): its UIDVALIDITY, arrivals, flag changes, expunges.
+import type { DomainEvent } from '../event.ts';
+import type { MessageSummary } from '../message/summary.ts';
+
+/** How a message came to be in the mailbox: the delivery trace merges and `history` rely on. */
+export type MessageSource =
+  | {
+      kind: 'delivery';
+      /** SMTP envelope */
+      mailFrom: string;
+      rcptTo: string;
+      /** client address, or "local" for the delivery agent */
+      clientAddress: string;
+      /** the SMTP transaction (or local delivery run) that carried the message */
+      transactionId: string;
+    }
+  | { kind: 'append' }
+  | { kind: 'copy' | 'move'; fromMailboxId: string; fromUid: number }
+  | { kind: 'import'; note?: string };
+
+export type MailboxInitialized = DomainEvent<
+  'MailboxInitialized',
+  { mailboxId: string; accountId: string; uidValidity: number }
+>;
+
+export type AppendedMessage = {
+  uid: number;
+  modseq: number;
+  emailId: string;
+  blobId: string;
+  size: number;
+  /** ISO 8601 */
+  internalDate: string;
+  /** system flags (\Seen ...) and keywords, as given */
+  flags: string[];
+  summary: MessageSummary;
+  source: MessageSource;
+};
+
+export type MessageAppended = DomainEvent<'MessageAppended', { mailboxId: string } & AppendedMessage>;
+
+/** One modseq for the whole change; `changes` lists only messages whose flags really changed. */
+export type FlagsChanged = DomainEvent<
+  'FlagsChanged',
+  { mailboxId: string; modseq: number; changes: { uid: number; added: string[]; removed: string[] }[] }
+>;
+
+export type MessagesExpunged = DomainEvent<
+  'MessagesExpunged',
+  {
+    mailboxId: string;
+    modseq: number;
+    uids: number[];
+    /** "expunge" by a client, "moved" to another mailbox, "pop3" at QUIT, ... */
+    reason: string;
+    movedTo?: { mailboxId: string; uids: number[] };
+  }
+>;
+
+export type MailboxEvent = MailboxInitialized | MessageAppended | FlagsChanged | MessagesExpunged;
+
+export const MAILBOX_EVENT_TYPES: readonly MailboxEvent['type'][] = [
+  'MailboxInitialized',
+  'MessageAppended',
+  'FlagsChanged',
+  'MessagesExpunged',
+];
+
+export const mailboxStream = (mailboxId: string) => `mailbox-${mailboxId}`;
