@@ -1,0 +1,10 @@
+// Every event type the log may hold. A projection meeting a type not listed here stops and
+// names the position, instead of skipping an event it does not understand.
+import { ACCOUNT_EVENT_TYPES } from './account/events.ts';
+import { DIRECTORY_EVENT_TYPES } from './directory/events.ts';
+import { MAILBOX_EVENT_TYPES } from './mailbox/events.ts';
+
+/** Highest schema version of each type this code reads (upcasters bring older ones up). */
+export const KNOWN_EVENT_TYPES: ReadonlyMap<string, number> = new Map(
+  [...DIRECTORY_EVENT_TYPES, ...ACCOUNT_EVENT_TYPES, ...MAILBOX_EVENT_TYPES].map((t) => [t, 1]),
+);

@@ -1,0 +1,141 @@
+// The mailbox view: every message by UID with its flags and MODSEQ, the mailbox's counters,
+// and the change feed ("what changed and what was expunged since MODSEQ n").
+import type { Database } from 'lmdb';
+import type { AppendedMessage, MailboxEvent } from '../domain/mailbox/events.ts';
+import type { MessageLookup } from '../domain/mail-service.ts';
+import { hasFlag } from '../domain/mailbox/flags.ts';
+import { lmdbKeyValue } from './lmdb-kv.ts';
+import type { KeyValue, Projection } from './projection.ts';
+
+export type MessageRecord = AppendedMessage & {
+  /** MODSEQ of the message's last change (arrival or flags) */
+  modseq: number;
+};
+
+export type MailboxStatus = {
+  mailboxId: string;
+  accountId: string;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  messages: number;
+  unseen: number;
+  deleted: number;
+  size: number;
+};
+
+export type Changes = { changed: MessageRecord[]; expunged: number[]; highestModseq: number };
+
+// Keys: ['status', mailboxId] -> MailboxStatus; ['msg', mailboxId, uid] -> MessageRecord;
+// ['mod', mailboxId, modseq, uid] -> 1 (message changed at modseq); ['gone', mailboxId, modseq] -> uids
+function counts(status: MailboxStatus, message: { flags: string[]; size: number }, sign: 1 | -1) {
+  status.messages += sign;
+  status.size += sign * message.size;
+  if (!hasFlag(message.flags, '\\Seen')) status.unseen += sign;
+  if (hasFlag(message.flags, '\\Deleted')) status.deleted += sign;
+}
+
+function evolve(kv: KeyValue, event: MailboxEvent): void {
+  if (event.type === 'MailboxInitialized') {
+    const { mailboxId, accountId, uidValidity } = event.data;
+    const status: MailboxStatus = { mailboxId, accountId, uidValidity, uidNext: 1, highestModseq: 0, messages: 0, unseen: 0, deleted: 0, size: 0 };
+    kv.put(['status', mailboxId], status);
+    return;
+  }
+  const { mailboxId } = event.data;
+  const status = kv.get<MailboxStatus>(['status', mailboxId]);
+  if (!status) throw new Error(`${event.type} for mailbox ${mailboxId} before it was initialized`);
+  switch (event.type) {
+    case 'MessageAppended': {
+      const { mailboxId: _, ...message } = event.data;
+      kv.put(['msg', mailboxId, message.uid], message satisfies MessageRecord);
+      kv.put(['mod', mailboxId, message.modseq, message.uid], 1);
+      counts(status, message, 1);
+      status.uidNext = Math.max(status.uidNext, message.uid + 1);
+      status.highestModseq = Math.max(status.highestModseq, message.modseq);
+      break;
+    }
+    case 'FlagsChanged': {
+      const { modseq } = event.data;
+      for (const { uid, added, removed } of event.data.changes) {
+        const message = kv.get<MessageRecord>(['msg', mailboxId, uid]);
+        if (!message) continue;
+        counts(status, message, -1);
+        kv.remove(['mod', mailboxId, message.modseq, uid]);
+        message.flags = [...message.flags.filter((f) => !removed.some((r) => r.toLowerCase() === f.toLowerCase())), ...added];
+        message.modseq = modseq;
+        counts(status, message, 1);
+        kv.put(['msg', mailboxId, uid], message);
+        kv.put(['mod', mailboxId, modseq, uid], 1);
+      }
+      status.highestModseq = Math.max(status.highestModseq, modseq);
+      break;
+    }
+    case 'MessagesExpunged': {
+      const { modseq, uids } = event.data;
+      const gone: number[] = [];
+      for (const uid of uids) {
+        const message = kv.get<MessageRecord>(['msg', mailboxId, uid]);
+        if (!message) continue;
+        counts(status, message, -1);
+        kv.remove(['msg', mailboxId, uid]);
+        kv.remove(['mod', mailboxId, message.modseq, uid]);
+        gone.push(uid);
+      }
+      if (gone.length) kv.put(['gone', mailboxId, modseq], gone);
+      status.highestModseq = Math.max(status.highestModseq, modseq);
+      break;
+    }
+  }
+  kv.put(['status', mailboxId], status);
+}
+
+const MAILBOX_TYPES = new Set<string>(['MailboxInitialized', 'MessageAppended', 'FlagsChanged', 'MessagesExpunged']);
+
+export const mailboxProjection: Projection = {
+  name: 'mailboxes',
+  version: 1,
+  evolve(kv, recorded) {
+    if (MAILBOX_TYPES.has(recorded.event.type)) evolve(kv, recorded.event as MailboxEvent);
+  },
+};
+
+/** Reads of the mailbox view, for IMAP, POP3 and the CLI. */
+export class MailboxView implements MessageLookup {
+  private readonly kv: KeyValue;
+  constructor(db: Database) {
+    this.kv = lmdbKeyValue(db);
+  }
+
+  status(mailboxId: string): MailboxStatus | undefined {
+    return this.kv.get<MailboxStatus>(['status', mailboxId]);
+  }
+
+  /** Messages in UID order (their position is the message sequence number). */
+  messages(mailboxId: string): MessageRecord[] {
+    return [...this.kv.children<MessageRecord>(['msg', mailboxId])].map((e) => e.value);
+  }
+
+  uids(mailboxId: string): number[] {
+    return [...this.kv.children<MessageRecord>(['msg', mailboxId])].map((e) => e.key[2] as number);
+  }
+
+  message(mailboxId: string, uid: number): MessageRecord | undefined {
+    return this.kv.get<MessageRecord>(['msg', mailboxId, uid]);
+  }
+
+  async getMessages(mailboxId: string, uids: readonly number[]): Promise<MessageRecord[]> {
+    return [...new Set(uids)].sort((a, b) => a - b).flatMap((uid) => this.message(mailboxId, uid) ?? []);
+  }
+
+  /** Messages changed (arrived or flags) and UIDs expunged after `modseq`. */
+  changesSince(mailboxId: string, modseq: number): Changes {
+    const status = this.status(mailboxId);
+    const changedUids = new Set<number>();
+    for (const { key } of this.kv.children(['mod', mailboxId], modseq + 1)) changedUids.add(key[3] as number);
+    const expunged: number[] = [];
+    for (const { value } of this.kv.children<number[]>(['gone', mailboxId], modseq + 1)) expunged.push(...value);
+    const changed = [...changedUids].sort((a, b) => a - b).flatMap((uid) => this.message(mailboxId, uid) ?? []);
+    return { changed, expunged: expunged.sort((a, b) => a - b), highestModseq: status?.highestModseq ?? 0 };
+  }
+}

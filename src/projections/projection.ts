@@ -1,0 +1,22 @@
+// A projection: a deterministic fold of recorded events into a key-value read model.
+import type { RecordedEvent } from '../store/event-store.ts';
+
+export type Key = readonly (string | number)[];
+
+/** The read model a projection folds into; writes happen inside the runner's transaction. */
+export interface KeyValue {
+  get<T>(key: Key): T | undefined;
+  put(key: Key, value: unknown): void;
+  remove(key: Key): void;
+  /** entries whose key starts with `prefix` (and is longer), in key order; with `from`, only
+   * those whose next key element is >= from */
+  children<T>(prefix: Key, from?: string | number): Iterable<{ key: Key; value: T }>;
+}
+
+export interface Projection {
+  readonly name: string;
+  /** bump to make every node rebuild this projection on its next start */
+  readonly version: number;
+  /** no I/O but the key-value state; the same events in the same order give the same state */
+  evolve(kv: KeyValue, recorded: RecordedEvent): void;
+}
