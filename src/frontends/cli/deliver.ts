@@ -1,0 +1,69 @@
+// `postlog deliver <address>`: the local delivery agent; one message from stdin into INBOX.
+import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { receiveMessage } from '../../domain/message/intake.ts';
+import { DomainError } from '../../domain/decider.ts';
+import { adminContext, withRuntime } from './common.ts';
+import { say } from './output.ts';
+
+/** Refuses input that cannot be a message before anything is stored. */
+async function* checked(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let first = true;
+  let total = 0;
+  for await (const chunk of input) {
+    if (first && chunk.length) {
+      first = false;
+      const head = Buffer.from(chunk.subarray(0, 1024)).toString('latin1');
+      const line = head.split(/\r?\n/, 1)[0] ?? '';
+      // A message starts with a header field ("Name: value"); mbox "From " lines are tolerated.
+      if (!/^[\x21-\x39\x3b-\x7e]+:/.test(line) && !line.startsWith('From ')) {
+        throw new DomainError('InvalidArgument', 'input is not an RFC 5322 message (it does not start with a header field)');
+      }
+    }
+    total += chunk.length;
+    yield chunk;
+  }
+  if (total === 0) throw new DomainError('InvalidArgument', 'no message on standard input');
+}
+
+/** Drops a leading mbox "From " line, which is not part of the message. */
+async function* withoutMboxLine(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let first = true;
+  for await (const chunk of input) {
+    let c = Buffer.from(chunk);
+    if (first) {
+      first = false;
+      if (c.subarray(0, 5).toString('latin1') === 'From ') {
+        const eol = c.indexOf(10);
+        c = eol < 0 ? Buffer.alloc(0) : c.subarray(eol + 1);
+      }
+    }
+    if (c.length) yield c;
+  }
+}
+
+export function deliverCommand(program: Command): void {
+  program
+    .command('deliver')
+    .description('deliver one RFC 5322 message from standard input into the INBOX of <address>')
+    .argument('<address>', 'recipient address')
+    .option('--create', 'create the account if it does not exist yet')
+    .action(async (address: string, options: { create?: boolean }, command: Command) => {
+      await withRuntime(command, async (runtime, config) => {
+        const ctx = adminContext(runtime, 'local');
+        let accountId = await runtime.mail.accountOf(address);
+        if (!accountId && options.create) accountId = await runtime.mail.createAccount(address, ctx);
+        if (!accountId) throw new DomainError('NotFound', `no account has the address ${address} (use --create to make one)`);
+        const received = await receiveMessage(runtime.storage.blobs, withoutMboxLine(checked(process.stdin)), {
+          maxSize: config.limits.maxMessageSize,
+        });
+        const source = { kind: 'delivery', mailFrom: '', rcptTo: address, clientAddress: 'local', transactionId: randomUUID() } as const;
+        const appended = await runtime.mail.deliver(
+          accountId,
+          { ...received, internalDate: ctx.now, flags: [], source },
+          ctx,
+        );
+        say(`delivered to ${address} INBOX uid ${appended.uids[0]} (${received.size} bytes, emailId ${appended.emailIds[0]})`);
+      });
+    });
+}

@@ -1,0 +1,140 @@
+// Configuration: defaults, then the config file (YAML or JSON), then POSTLOG_* environment
+// variables. Anything invalid stops start-up with the key and what was expected.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const cidr = z.string().refine((s) => {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || !addr) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}, 'a CIDR such as 127.0.0.0/8 or ::1/128');
+
+const schema = z
+  .object({
+    hostname: z.string().min(1).default('localhost'),
+    domains: z.array(z.string().min(1)).default(['example.test']),
+    trustedNetworks: z.array(cidr).default(['127.0.0.0/8', '::1/128']),
+    listenHost: z.string().default('127.0.0.1'),
+    ports: z
+      .object({
+        smtp: port.default(2525),
+        submission: port.default(2587),
+        submissions: port.default(2465),
+        imap: port.default(1143),
+        imaps: port.default(1993),
+        pop3: port.default(1110),
+        pop3s: port.default(1995),
+        ldap: port.default(1389),
+        ldaps: port.default(1636),
+      })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({ cert: z.string().optional(), key: z.string().optional() })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({ maxMessageSize: z.number().int().positive().default(50 * 1024 * 1024) })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof schema>;
+export type ServiceName = keyof Config['ports'];
+
+export class ConfigError extends Error {
+  readonly type = 'ConfigError' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const PORT_ENV: Record<ServiceName, string> = {
+  smtp: 'POSTLOG_SMTP_PORT',
+  submission: 'POSTLOG_SUBMISSION_PORT',
+  submissions: 'POSTLOG_SUBMISSIONS_PORT',
+  imap: 'POSTLOG_IMAP_PORT',
+  imaps: 'POSTLOG_IMAPS_PORT',
+  pop3: 'POSTLOG_POP3_PORT',
+  pop3s: 'POSTLOG_POP3S_PORT',
+  ldap: 'POSTLOG_LDAP_PORT',
+  ldaps: 'POSTLOG_LDAPS_PORT',
+};
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Reads the environment into the same shape as the file, remembering which variable set what. */
+function fromEnv(env: NodeJS.ProcessEnv): { values: Record<string, any>; names: Map<string, string> } {
+  const values: Record<string, any> = {};
+  const names = new Map<string, string>();
+  const set = (path: string[], name: string, value: unknown) => {
+    let target = values;
+    for (const p of path.slice(0, -1)) target = target[p] ??= {};
+    target[path.at(-1)!] = value;
+    names.set(path.join('.'), name);
+  };
+  for (const [service, name] of Object.entries(PORT_ENV)) {
+    const raw = env[name];
+    if (raw !== undefined) set(['ports', service], name, /^\d+$/.test(raw.trim()) ? Number(raw) : raw);
+  }
+  if (env.POSTLOG_HOSTNAME !== undefined) set(['hostname'], 'POSTLOG_HOSTNAME', env.POSTLOG_HOSTNAME);
+  if (env.POSTLOG_DOMAINS !== undefined) set(['domains'], 'POSTLOG_DOMAINS', list(env.POSTLOG_DOMAINS));
+  if (env.POSTLOG_TRUSTED_NETWORKS !== undefined) set(['trustedNetworks'], 'POSTLOG_TRUSTED_NETWORKS', list(env.POSTLOG_TRUSTED_NETWORKS));
+  if (env.POSTLOG_LISTEN_HOST !== undefined) set(['listenHost'], 'POSTLOG_LISTEN_HOST', env.POSTLOG_LISTEN_HOST);
+  if (env.POSTLOG_TLS_CERT !== undefined) set(['tls', 'cert'], 'POSTLOG_TLS_CERT', env.POSTLOG_TLS_CERT);
+  if (env.POSTLOG_TLS_KEY !== undefined) set(['tls', 'key'], 'POSTLOG_TLS_KEY', env.POSTLOG_TLS_KEY);
+  if (env.POSTLOG_LOG_LEVEL !== undefined) set(['log', 'level'], 'POSTLOG_LOG_LEVEL', env.POSTLOG_LOG_LEVEL);
+  return { values, names };
+}
+
+function merge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' ? merge(base[k], v) : v;
+  }
+  return out;
+}
+
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  let fromFile: Record<string, any> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+    }
+    try {
+      fromFile = parseYaml(text) ?? {};
+    } catch (error) {
+      throw new ConfigError(`config file ${file} is not valid YAML/JSON: ${(error as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`config file ${file} must hold a mapping of keys`);
+  }
+  const { values, names } = fromEnv(env);
+  const result = schema.safeParse(merge(fromFile, values));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      const variable = [...names].find(([key]) => path === key || path.startsWith(key + '.'))?.[1];
+      const where = path || 'top level';
+      const source = variable ? `${variable} (${where})` : file ? `${where} in ${file}` : where;
+      return `${source}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
