@@ -10,6 +10,8 @@ import type { KeyValue, Projection } from './projection.ts';
 export type MessageRecord = AppendedMessage & {
   /** MODSEQ of the message's last change (arrival or flags) */
   modseq: number;
+  /** id of the event that placed this copy here: tells two copies of one email apart */
+  placedBy: string;
 };
 
 export type MailboxStatus = {
@@ -36,6 +38,7 @@ function counts(status: MailboxStatus, message: { flags: string[]; size: number 
 }
 
 function evolve(kv: KeyValue, event: MailboxEvent): void {
+  const placedBy = event.meta.eventId;
   if (event.type === 'MailboxInitialized') {
     const { mailboxId, accountId, uidValidity } = event.data;
     const status: MailboxStatus = { mailboxId, accountId, uidValidity, uidNext: 1, highestModseq: 0, messages: 0, unseen: 0, deleted: 0, size: 0 };
@@ -47,8 +50,9 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
   if (!status) throw new Error(`${event.type} for mailbox ${mailboxId} before it was initialized`);
   switch (event.type) {
     case 'MessageAppended': {
-      const { mailboxId: _, ...message } = event.data;
-      kv.put(['msg', mailboxId, message.uid], message satisfies MessageRecord);
+      const { mailboxId: _, ...appended } = event.data;
+      const message: MessageRecord = { ...appended, placedBy };
+      kv.put(['msg', mailboxId, message.uid], message);
       kv.put(['mod', mailboxId, message.modseq, message.uid], 1);
       counts(status, message, 1);
       status.uidNext = Math.max(status.uidNext, message.uid + 1);
