@@ -12,6 +12,10 @@ import { normalizeAddress } from './directory/address.ts';
 import { mailboxDecider, type NewMessage } from './mailbox/decider.ts';
 import { mailboxStream, type AppendedMessage, type MessageAppended, type MailboxEvent } from './mailbox/events.ts';
 import type { SpecialUse } from './account/events.ts';
+import type { UserProfile } from './directory/events.ts';
+
+/** What a new user may start with besides the address: a profile, a password hash, disabled. */
+export type NewUser = UserProfile & { passwordHash?: string; disabled?: boolean };
 
 /** What the service needs to read of stored messages (the mailbox projection provides it). */
 export interface MessageLookup {
@@ -30,19 +34,22 @@ export class MailService {
 
   async accountOf(address: string): Promise<string | undefined> {
     const normalized = normalizeAddress(address);
-    return this.handler.query(DIRECTORY_STREAM, directoryDecider, (s) => s.accountByAddress.get(normalized));
+    return this.handler.query(DIRECTORY_STREAM, directoryDecider, (s) => {
+      const owner = s.owners.get(normalized);
+      return owner?.kind === 'user' ? owner.accountId : undefined;
+    });
   }
 
   async accounts(): Promise<{ accountId: string; address: string }[]> {
     return this.handler.query(DIRECTORY_STREAM, directoryDecider, (s) =>
-      [...s.addressByAccount].map(([accountId, address]) => ({ accountId, address })),
+      [...s.users.values()].map(({ accountId, address }) => ({ accountId, address })),
     );
   }
 
-  /** Creates the account with INBOX and the special-use folders; returns its id. */
-  async createAccount(address: string, ctx: CommandContext): Promise<string> {
+  /** Creates the account (a directory user) with INBOX and the special-use folders; returns its id. */
+  async createAccount(address: string, ctx: CommandContext, user: NewUser = {}): Promise<string> {
     const accountId = ctx.newId();
-    await this.handler.handle(DIRECTORY_STREAM, directoryDecider, { type: 'createAccount', accountId, address }, ctx);
+    await this.handler.handle(DIRECTORY_STREAM, directoryDecider, { type: 'createAccount', accountId, address, ...user }, ctx);
     await this.ensureAccountReady(accountId, ctx);
     return accountId;
   }

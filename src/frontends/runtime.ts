@@ -3,16 +3,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { openLmdbStorage, type LmdbStorage } from '../store/lmdb/open.ts';
 import { CommandHandler } from '../domain/command-handler.ts';
 import { MailService } from '../domain/mail-service.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { MailboxView, mailboxProjection } from '../projections/mailbox-view.ts';
 import { AccountView, accountProjection } from '../projections/account-view.ts';
+import { DirectoryView, directoryProjection } from '../projections/directory-view.ts';
 import type { Projection } from '../projections/projection.ts';
+import { DirectoryService } from '../domain/directory/service.ts';
+import type { Authenticator, RecipientResolver } from '../domain/directory/ports.ts';
+import { DirectoryAuthenticator } from './directory/authenticator.ts';
+import type { ThrottlePolicy } from './directory/throttle.ts';
+import { DirectoryRecipients } from './directory/recipients.ts';
+import { loadConfig, type Config } from './config.ts';
 
-export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection];
+export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection];
 
 export type Runtime = Readonly<{
   dataDir: string;
@@ -24,6 +31,13 @@ export type Runtime = Readonly<{
   mailboxes: MailboxView;
   accounts: AccountView;
   mail: MailService;
+  /** users, aliases, groups, domains as the log has them (read side) */
+  directory: DirectoryView;
+  /** directory changes: domains, users, passwords, aliases, groups */
+  directoryService: DirectoryService;
+  /** the one authentication service of every protocol */
+  auth: Authenticator;
+  recipients: RecipientResolver;
   close(): Promise<void>;
 }>;
 
@@ -38,17 +52,30 @@ function nodeId(dataDir: string): string {
 
 export async function openRuntime(
   dataDir: string,
-  options: { logger?: Logger; follow?: boolean; until?: number } = {},
+  options: { logger?: Logger; follow?: boolean; until?: number; config?: Config; throttle?: ThrottlePolicy } = {},
 ): Promise<Runtime> {
+  const config = options.config ?? loadConfig(undefined, {});
+  const logger = options.logger ?? pino({ level: 'silent' });
   mkdirSync(dataDir, { recursive: true });
   const origin = nodeId(dataDir);
   const storage = await openLmdbStorage(dataDir);
   const handler = new CommandHandler(storage.events);
   const runner = new ProjectionRunner(storage.root, storage.events, PROJECTIONS, { until: options.until });
-  runner.on('stopped', (error) => options.logger?.error({ err: error }, 'projection stopped'));
+  runner.on('stopped', (error) => logger.error({ err: error }, 'projection stopped'));
   const mailboxes = new MailboxView(storage.root.openDB(`projection:${mailboxProjection.name}`, {}));
   const accounts = new AccountView(storage.root.openDB(`projection:${accountProjection.name}`, {}));
   const mail = new MailService(handler, mailboxes);
+  const directory = new DirectoryView(storage.root.openDB(`projection:${directoryProjection.name}`, {}));
+  const directoryService = new DirectoryService(handler, mail);
+  const auth = new DirectoryAuthenticator({
+    directory,
+    service: directoryService,
+    trustedNetworks: config.trustedNetworks,
+    logger,
+    origin,
+    throttle: options.throttle,
+  });
+  const recipients = new DirectoryRecipients(directory, config.domains);
   await runner.start(options.follow ?? false);
   return {
     dataDir,
@@ -59,6 +86,10 @@ export async function openRuntime(
     mailboxes,
     accounts,
     mail,
+    directory,
+    directoryService,
+    auth,
+    recipients,
     async close() {
       await runner.stop();
       await storage.close();

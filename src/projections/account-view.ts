@@ -2,7 +2,7 @@
 // and the directory's address -> account map.
 import type { Database } from 'lmdb';
 import type { AccountEvent, SpecialUse } from '../domain/account/events.ts';
-import type { DirectoryEvent } from '../domain/directory/events.ts';
+import type { AccountCreated, UserDeleted } from '../domain/directory/events.ts';
 import { isInside, parentNames } from '../domain/account/names.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
@@ -23,7 +23,7 @@ export type FolderEntry = Readonly<{
 
 const TYPES = new Set<string>(['AccountCreated', 'MailboxCreated', 'MailboxRenamed', 'MailboxDeleted', 'MailboxSubscribed', 'MailboxUnsubscribed']);
 
-function evolve(kv: KeyValue, event: AccountEvent | DirectoryEvent): void {
+function evolve(kv: KeyValue, event: AccountEvent | AccountCreated): void {
   const { accountId } = event.data;
   const account = kv.get<StoredAccount>(['account', accountId]) ?? { accountId, address: '', mailboxes: [], subscriptions: [] };
   switch (event.type) {
@@ -58,9 +58,11 @@ function evolve(kv: KeyValue, event: AccountEvent | DirectoryEvent): void {
 
 export const accountProjection: Projection = {
   name: 'accounts',
-  version: 1,
+  version: 2,
   evolve(kv, recorded) {
-    if (TYPES.has(recorded.event.type)) evolve(kv, recorded.event as AccountEvent | DirectoryEvent);
+    // A deleted user's address no longer leads to its account (its folders stay, as in the log).
+    if (recorded.event.type === 'UserDeleted') kv.remove(['address', (recorded.event as UserDeleted).data.address]);
+    else if (TYPES.has(recorded.event.type)) evolve(kv, recorded.event as AccountEvent | AccountCreated);
   },
 };
 

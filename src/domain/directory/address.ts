@@ -1,4 +1,4 @@
-// Mail addresses as the directory keys them.
+// Mail addresses and domains as the directory keys them.
 import { refuse } from '../decider.ts';
 
 const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
@@ -16,4 +16,24 @@ export function normalizeAddress(address: string): string {
   }
   if (!DOMAIN.test(domain)) refuse('InvalidArgument', `"${address}" has an invalid domain`);
   return `${local}@${domain}`.toLowerCase();
+}
+
+/** Lower-cased domain name; refuses what DNS could not hold. */
+export function normalizeDomain(domain: string): string {
+  const trimmed = String(domain).trim().replace(/\.$/, '');
+  if (!DOMAIN.test(trimmed)) refuse('InvalidArgument', `"${domain}" is not a domain name`);
+  return trimmed.toLowerCase();
+}
+
+/** The parts of an address already normalized. */
+export function splitAddress(address: string): { local: string; domain: string } {
+  const at = address.lastIndexOf('@');
+  return { local: address.slice(0, at), domain: address.slice(at + 1) };
+}
+
+/** `user+tag@domain` -> `user@domain`; undefined when there is no tag. */
+export function withoutTag(address: string): string | undefined {
+  const { local, domain } = splitAddress(address);
+  const plus = local.indexOf('+');
+  return plus > 0 ? `${local.slice(0, plus)}@${domain}` : undefined;
 }

@@ -1,0 +1,41 @@
+// Where mail for an address goes: local domains are the directory's plus the configured ones;
+// `user+tag@domain` reaches user@domain; aliases and groups (nested, cycles and all) are
+// expanded into accounts, each once. A disabled user still receives mail: disabling stops logins.
+import { DomainError } from '../../domain/decider.ts';
+import { normalizeAddress, splitAddress, withoutTag } from '../../domain/directory/address.ts';
+import type { Recipient, RecipientResolver } from '../../domain/directory/ports.ts';
+import type { DirectoryView } from '../../projections/directory-view.ts';
+
+export class DirectoryRecipients implements RecipientResolver {
+  private readonly configured: ReadonlySet<string>;
+
+  constructor(
+    private readonly directory: DirectoryView,
+    configuredDomains: readonly string[],
+  ) {
+    this.configured = new Set(configuredDomains.map((d) => d.toLowerCase()));
+  }
+
+  isLocalDomain(domain: string): boolean {
+    const d = domain.toLowerCase();
+    return this.configured.has(d) || this.directory.hasDomain(d);
+  }
+
+  async resolve(address: string): Promise<Recipient> {
+    let normalized: string;
+    try {
+      normalized = normalizeAddress(address);
+    } catch (error) {
+      if (error instanceof DomainError) return { kind: 'unknown' };
+      throw error;
+    }
+    if (!this.isLocalDomain(splitAddress(normalized).domain)) return { kind: 'remote' };
+    const base = this.directory.ownerOf(normalized) ? normalized : withoutTag(normalized);
+    if (!base || !this.directory.ownerOf(base)) return { kind: 'unknown' };
+    return { kind: 'local', accountIds: this.directory.groupAccounts(base) };
+  }
+
+  async addressesOf(accountId: string): Promise<readonly string[]> {
+    return this.directory.addressesOf(accountId);
+  }
+}
