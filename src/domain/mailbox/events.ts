@@ -13,6 +13,9 @@ export type MessageSource =
       clientAddress: string;
       /** the SMTP transaction (or local delivery run) that carried the message */
       transactionId: string;
+      /** SHA-256 of the message as the client sent it (before our trace headers): with the
+       * envelope, recognises a resend after a lost reply */
+      contentHash?: string;
     }
   | { kind: 'append' }
   | { kind: 'copy' | 'move'; fromMailboxId: string; fromUid: number }
