@@ -83,7 +83,7 @@ export function formatAddresses(list: readonly EnvelopeAddress[] | null): string
     if (a.host === null && a.mailbox !== null) {
       group = { name: decodeEncodedWords(a.mailbox), members: [] };
     } else if (a.host === null) {
-      if (group !== null) out.push(`${group.name}: ${group.members.join(', ')};`);
+      if (group !== null) out.push(formatGroup(group.name, group.members));
       group = null;
     } else if (group !== null) {
       group.members.push(formatAddress(a));
@@ -92,6 +92,10 @@ export function formatAddresses(list: readonly EnvelopeAddress[] | null): string
     }
   }
   return out.join(', ');
+}
+
+function formatGroup(name: string, members: readonly string[]): string {
+  return members.length === 0 ? `${name}:;` : `${name}: ${members.join(', ')};`;
 }
 
 function formatAddress(a: EnvelopeAddress): string {

@@ -1,16 +1,15 @@
 // Bytes to strings for header values and charset-labelled text, never throwing on bad input.
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-// WHATWG maps latin1 to windows-1252: every byte decodes, so nothing is lost to U+FFFD.
-const latin1 = new TextDecoder('windows-1252');
 const decoders = new Map<string, TextDecoder>();
 
-/** Header bytes are UTF-8 (RFC 6532); legacy 8-bit headers fall back to Latin-1 rather than U+FFFD. */
+/** Header bytes are UTF-8 (RFC 6532); legacy 8-bit headers fall back to windows-1252 (a superset
+ * of Latin-1 where every byte decodes) rather than to U+FFFD. */
 export function decodeHeaderBytes(bytes: Uint8Array): string {
   try {
     return utf8Strict.decode(bytes);
   } catch {
-    return latin1.decode(bytes);
+    return decodeWindows1252(bytes);
   }
 }
 
@@ -27,7 +26,24 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string | null
     // Only known labels are cached, so hostile input cannot grow the map without bound.
     decoders.set(label, decoder);
   }
-  return decoder.decode(bytes);
+  // WHATWG reads iso-8859-1 and us-ascii as windows-1252 too, which is what mail needs.
+  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
+}
+
+// Bytes 0x80-0x9F of windows-1252 (WHATWG index). Node 20's TextDecoder decodes them as C1
+// controls, losing the euro sign and the curly quotes Outlook puts in subjects.
+const CP1252_80_9F = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let start = 0; start < bytes.length; start += 8192) {
+    const codes = Array.from(bytes.subarray(start, start + 8192), (b) => (b >= 0x80 && b < 0xa0 ? (CP1252_80_9F[b - 0x80] as number) : b));
+    out += String.fromCharCode(...codes);
+  }
+  return out;
 }
 
 const utf8Encoder = new TextEncoder();
