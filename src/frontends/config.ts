@@ -44,6 +44,25 @@ const schema = z
       .object({ maxMessageSize: z.number().int().positive().default(50 * 1024 * 1024) })
       .strict()
       .prefault({}),
+    smtp: z
+      .object({
+        /** recipients of one message */
+        maxRecipients: z.number().int().positive().default(100),
+        /** simultaneous connections, all clients; and from one client address */
+        maxClients: z.number().int().positive().default(1000),
+        maxConnectionsPerClient: z.number().int().positive().default(20),
+        /** seconds a client may stay silent */
+        idleTimeout: z.number().int().positive().default(300),
+        /** refused commands (unknown users, bad syntax ...) before 421 */
+        maxRefusedCommands: z.number().int().positive().default(20),
+        /** a resend of the same message to the same recipient within this many hours is not
+         * delivered again (at most a week: the index keeps that much) */
+        resendWindowHours: z.number().positive().max(168).default(24),
+        /** authenticated senders may use only their own addresses (and aliases) in MAIL FROM */
+        ownSenderAddressesOnly: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

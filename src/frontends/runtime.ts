@@ -11,6 +11,7 @@ import { ProjectionRunner } from '../projections/runner.ts';
 import { MailboxView, mailboxProjection } from '../projections/mailbox-view.ts';
 import { AccountView, accountProjection } from '../projections/account-view.ts';
 import { DirectoryView, directoryProjection } from '../projections/directory-view.ts';
+import { ResendIndex, resendProjection } from '../projections/resend-index.ts';
 import type { Projection } from '../projections/projection.ts';
 import { DirectoryService } from '../domain/directory/service.ts';
 import type { Authenticator, RecipientResolver } from '../domain/directory/ports.ts';
@@ -19,7 +20,7 @@ import type { ThrottlePolicy } from './directory/throttle.ts';
 import { DirectoryRecipients } from './directory/recipients.ts';
 import { loadConfig, type Config } from './config.ts';
 
-export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection];
+export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection, resendProjection];
 
 export type Runtime = Readonly<{
   dataDir: string;
@@ -38,6 +39,8 @@ export type Runtime = Readonly<{
   /** the one authentication service of every protocol */
   auth: Authenticator;
   recipients: RecipientResolver;
+  /** SMTP deliveries already made, to recognise a resend after a lost reply */
+  resends: ResendIndex;
   close(): Promise<void>;
 }>;
 
@@ -76,6 +79,7 @@ export async function openRuntime(
     throttle: options.throttle,
   });
   const recipients = new DirectoryRecipients(directory, config.domains);
+  const resends = new ResendIndex(storage.root.openDB(`projection:${resendProjection.name}`, {}));
   await runner.start(options.follow ?? false);
   return {
     dataDir,
@@ -90,6 +94,7 @@ export async function openRuntime(
     directoryService,
     auth,
     recipients,
+    resends,
     async close() {
       await runner.stop();
       await storage.close();
