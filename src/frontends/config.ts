@@ -63,6 +63,20 @@ const schema = z
       })
       .strict()
       .prefault({}),
+    pop3: z
+      .object({
+        /** RFC 2449 EXPIRE as announced: days mail is kept after retrieval, or NEVER (postlog
+         * itself never removes mail a client did not delete) */
+        expire: z.union([z.literal('NEVER'), z.number().int().min(0)]).default('NEVER'),
+        /** RFC 2449 LOGIN-DELAY: minimum seconds between two logins of one account; 0 = none */
+        loginDelay: z.number().int().min(0).default(0),
+        /** seconds a client may stay silent (RFC 1939: at least 600) */
+        idleTimeout: z.number().int().min(600).default(600),
+        /** refused commands (unknown, bad syntax, wrong state) before the connection is closed */
+        maxBadCommands: z.number().int().positive().default(10),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
