@@ -108,14 +108,15 @@ function addrSpec(tokens: readonly Token[]): { mailbox: string; host: string } {
 
 /** obs-local-part allows "john . doe"; words that were apart stay apart, dots glue. */
 function localPart(tokens: readonly Token[]): string {
-  let out = '';
-  let previous: Token | null = null;
+  // Pieces joined once at the end: testing a growing string would flatten it on every token.
+  const pieces: string[] = [];
+  let previous = '';
   for (const t of tokens) {
-    const glue = previous === null || !t.spaced || out.endsWith('.') || t.text.startsWith('.');
-    out += (glue ? '' : ' ') + t.text;
-    previous = t;
+    const glue = previous === '' || !t.spaced || previous.endsWith('.') || t.text.startsWith('.');
+    pieces.push(glue ? t.text : ` ${t.text}`);
+    if (t.text !== '') previous = t.text;
   }
-  return out;
+  return pieces.join('');
 }
 
 /**
@@ -123,14 +124,17 @@ function localPart(tokens: readonly Token[]): string {
  * glued where it was glued ("foo@bar.com <foo@bar.com>" keeps its name). Null when empty.
  */
 function phrase(tokens: readonly Token[]): string | null {
-  let out = '';
+  const pieces: string[] = [];
+  let started = false;
   let previousWasWord = false;
   for (const t of tokens) {
-    if (t.kind === 'comment') continue;
+    if (t.kind === 'comment' || t.text === '') continue;
     const isWord = t.kind === 'word' || t.kind === 'quoted';
-    const space = out !== '' && (t.spaced || (isWord && previousWasWord));
-    out += (space ? ' ' : '') + t.text;
+    const space = started && (t.spaced || (isWord && previousWasWord));
+    pieces.push(space ? ` ${t.text}` : t.text);
+    started = true;
     previousWasWord = isWord;
   }
+  const out = pieces.join('');
   return out === '' ? null : out;
 }

@@ -76,7 +76,7 @@ function segmentParam(segment: readonly Token[]): RawParam | null {
 }
 
 type Section = { index: number; value: string; encoded: boolean };
-type Assembly = { name: string; plain: string | null; sections: Section[] };
+type Assembly = { name: string; plain: string | null; sections: Map<number, Section> };
 
 const EXTENDED_NAME = /^(.+?)\*(\d+)?(\*)?$/;
 
@@ -92,7 +92,7 @@ function joinRfc2231(raw: readonly RawParam[]): readonly Param[] {
     const base = m?.[1] ?? name;
     let entry = byName.get(base);
     if (entry === undefined) {
-      entry = { name: base, plain: null, sections: [] };
+      entry = { name: base, plain: null, sections: new Map() };
       byName.set(base, entry);
     }
     if (m === null) {
@@ -101,10 +101,10 @@ function joinRfc2231(raw: readonly RawParam[]): readonly Param[] {
       const index = m[2] === undefined ? 0 : Number(m[2]);
       // "name*" is a single encoded value; "name*N" plain and "name*N*" encoded sections.
       const encoded = m[2] === undefined || m[3] !== undefined;
-      if (!entry.sections.some((s) => s.index === index)) entry.sections.push({ index, value, encoded });
+      if (!entry.sections.has(index)) entry.sections.set(index, { index, value, encoded });
     }
   }
-  return [...byName.values()].map((e): Param => [e.name, e.sections.length > 0 ? assemble(e.sections) : (e.plain ?? '')]);
+  return [...byName.values()].map((e): Param => [e.name, e.sections.size > 0 ? assemble([...e.sections.values()]) : (e.plain ?? '')]);
 }
 
 function assemble(sections: Section[]): string {

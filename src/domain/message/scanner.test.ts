@@ -179,6 +179,11 @@ describe('MessageScanner on message/rfc822', () => {
     assert.deepStrictEqual([child(d.body, 1).type, child(d.body, 1).subtype], ['text', 'plain']);
   });
 
+  it('parses message/global (RFC 6532) like message/rfc822', () => {
+    const s = summarize('Content-Type: message/global\r\n\r\nSubject: Grüße\r\n\r\nhi\r\n');
+    assert.equal(s.body.message?.envelope.subject, 'Grüße');
+  });
+
   it('leaves an encoded message/rfc822 unparsed', () => {
     const s = summarize('Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\nRnJvbTogeEB5\r\n');
     assert.equal(s.body.message, undefined);
@@ -302,6 +307,21 @@ describe('MessageScanner limits and misuse', () => {
       depth++;
     }
     assert.equal(depth, 3);
+  });
+
+  it('reads hostile near-1-MiB header fields in linear time', () => {
+    // Generous bound: each takes well under a second; a quadratic parser takes minutes.
+    const hostile = [
+      `To: ${'word '.repeat(190_000)}`,
+      `To: ${'g: a@b;'.repeat(140_000)}`,
+      `Subject: ${'=?utf-8?q?a?= '.repeat(70_000)}`,
+      `MIME-Version: 1.0\r\nContent-Type: text/plain${'; a*1*=%41'.repeat(90_000)}`,
+    ];
+    for (const field of hostile) {
+      const started = performance.now();
+      summarize(`${field}\r\n\r\nbody`);
+      assert.ok(performance.now() - started < 5000, field.slice(0, 20));
+    }
   });
 
   it('refuses to be fed after finish', () => {
