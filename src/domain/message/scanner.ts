@@ -17,7 +17,8 @@ export type ScannerLimits = Readonly<{
   maxParts?: number;
 }>;
 
-// Dovecot's defaults (max_nested_mime_parts, max_total_mime_parts), so both see the same tree.
+// Depth and parts are Dovecot's defaults (max_nested_mime_parts, max_total_mime_parts), so a
+// mailbox moved from Dovecot shows the same tree.
 const DEFAULT_LIMITS = { maxHeaderBytes: 1024 * 1024, maxDepth: 100, maxParts: 10_000 } as const;
 
 const LF = 0x0a;

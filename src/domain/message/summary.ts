@@ -83,7 +83,8 @@ export type MessageSummary = Readonly<{
   from: string;
   to: string;
   cc: string;
-  /** Date: header as ISO 8601, or null when missing or unparseable */
+  /** Date: header as an ISO 8601 UTC instant ("2003-07-01T08:52:37.000Z"), or null when
+   * missing or unparseable; obsolete forms (two-digit years, zone names) are read */
   sentDate: string | null;
   /** the first "<msg-id>" of the field (the raw value when it has none) */
   messageId: string | null;
