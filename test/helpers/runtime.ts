@@ -11,9 +11,13 @@ export function tempDir(prefix = 'postlog-test-'): { path: string; remove(): voi
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export async function withTempRuntime<T>(run: (runtime: Runtime, dir: string) => Promise<T>, follow = true): Promise<T> {
+export async function withTempRuntime<T>(
+  run: (runtime: Runtime, dir: string) => Promise<T>,
+  follow = true,
+  options: Omit<NonNullable<Parameters<typeof openRuntime>[1]>, 'follow'> = {},
+): Promise<T> {
   const dir = tempDir();
-  const runtime = await openRuntime(dir.path, { follow });
+  const runtime = await openRuntime(dir.path, { ...options, follow });
   try {
     return await run(runtime, dir.path);
   } finally {
@@ -34,4 +38,9 @@ export function dumpProjections(runtime: Runtime): Record<string, unknown[]> {
     out[name] = [...db.getRange({})].map(({ key, value }) => [key, value]);
   }
   return out;
+}
+
+/** Resolves once the projections have applied everything in the log so far. */
+export async function settled(runtime: Runtime): Promise<void> {
+  await runtime.runner.waitFor(await runtime.storage.events.headPosition());
 }

@@ -30,7 +30,7 @@ export async function withRuntime<T>(
   options: { until?: number } = {},
 ): Promise<T> {
   const { dataDir, config } = settings(command);
-  const runtime = await openRuntime(dataDir, { logger: cliLogger(config), until: options.until });
+  const runtime = await openRuntime(dataDir, { logger: cliLogger(config), until: options.until, config });
   try {
     return await run(runtime, config);
   } finally {

@@ -45,25 +45,24 @@ async function* withoutMboxLine(input: AsyncIterable<Uint8Array>): AsyncIterable
 export function deliverCommand(program: Command): void {
   program
     .command('deliver')
-    .description('deliver one RFC 5322 message from standard input into the INBOX of <address>')
-    .argument('<address>', 'recipient address')
-    .option('--create', 'create the account if it does not exist yet')
-    .action(async (address: string, options: { create?: boolean }, command: Command) => {
+    .description('deliver one RFC 5322 message from standard input into the INBOX of <address> (aliases and groups expanded)')
+    .argument('<address>', 'recipient address: a user, alias or group (user+tag@domain reaches user@domain)')
+    .action(async (address: string, _options: unknown, command: Command) => {
       await withRuntime(command, async (runtime, config) => {
         const ctx = adminContext(runtime, 'local');
-        let accountId = await runtime.mail.accountOf(address);
-        if (!accountId && options.create) accountId = await runtime.mail.createAccount(address, ctx);
-        if (!accountId) throw new DomainError('NotFound', `no account has the address ${address} (use --create to make one)`);
+        const recipient = await runtime.recipients.resolve(address);
+        if (recipient.kind === 'remote') throw new DomainError('NotFound', `${address} is not in a local domain (see "postlog domain list")`);
+        if (recipient.kind === 'unknown') throw new DomainError('NotFound', `no user, alias or group has the address ${address} (add one with "postlog user add")`);
+        if (!recipient.accountIds.length) throw new DomainError('NotFound', `${address} is a group without members`);
         const received = await receiveMessage(runtime.storage.blobs, withoutMboxLine(checked(process.stdin)), {
           maxSize: config.limits.maxMessageSize,
         });
         const source = { kind: 'delivery', mailFrom: '', rcptTo: address, clientAddress: 'local', transactionId: randomUUID() } as const;
-        const appended = await runtime.mail.deliver(
-          accountId,
-          { ...received, internalDate: ctx.now, flags: [], source },
-          ctx,
-        );
-        say(`delivered to ${address} INBOX uid ${appended.uids[0]} (${received.size} bytes, emailId ${appended.emailIds[0]})`);
+        for (const accountId of recipient.accountIds) {
+          const appended = await runtime.mail.deliver(accountId, { ...received, internalDate: ctx.now, flags: [], source }, ctx);
+          const to = runtime.directory.user(accountId)?.address ?? accountId;
+          say(`delivered to ${to} INBOX uid ${appended.uids[0]} (${received.size} bytes, emailId ${appended.emailIds[0]})`);
+        }
       });
     });
 }

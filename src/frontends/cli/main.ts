@@ -6,6 +6,10 @@ import { deliverCommand } from './deliver.ts';
 import { logCommands } from './log.ts';
 import { mailboxCommands } from './mailbox.ts';
 import { serveCommand } from './serve.ts';
+import { domainCommands } from './domain.ts';
+import { userCommands } from './user.ts';
+import { aliasCommands } from './alias.ts';
+import { groupCommands } from './group.ts';
 
 const program = new Command('postlog')
   .description('a mail server whose source of truth is an append-only log of events')
@@ -17,6 +21,10 @@ serveCommand(program);
 deliverCommand(program);
 mailboxCommands(program);
 logCommands(program);
+domainCommands(program);
+userCommands(program);
+aliasCommands(program);
+groupCommands(program);
 
 /** Errors a user can act on are one line on stderr; anything else is a bug and shows its stack. */
 function report(error: unknown): number {

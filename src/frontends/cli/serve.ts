@@ -2,28 +2,44 @@
 // says what listens where, and stops cleanly on SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import pino from 'pino';
-import { openRuntime } from '../runtime.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { verifyPassword } from '../../domain/directory/password/verify.ts';
 import { loadTls } from '../tls.ts';
 import { FRONT_ENDS, type Started } from '../server.ts';
 import { settings, adminContext } from './common.ts';
 import { say } from './output.ts';
 import '../front-ends.ts';
 
-const DEMO_ADDRESS = 'demo@example.test';
+const DEMO_DOMAIN = 'example.test';
+const DEMO_ADDRESS = `demo@${DEMO_DOMAIN}`;
+/** Known on purpose: the demo is for trying clients against a local server. */
+const DEMO_PASSWORD = 'demo-password';
+
+/** The demo domain and user, with the demo password (set again if someone changed it away). */
+async function demoSetup(runtime: Runtime): Promise<void> {
+  const ctx = adminContext(runtime, 'demo setup');
+  if (!(await runtime.directoryService.domains()).includes(DEMO_DOMAIN)) await runtime.directoryService.addDomain(DEMO_DOMAIN, ctx);
+  const accountId = await runtime.mail.accountOf(DEMO_ADDRESS);
+  if (!accountId) await runtime.directoryService.addUser(DEMO_ADDRESS, ctx, { password: DEMO_PASSWORD, displayName: 'Demo User', givenName: 'Demo', surname: 'User' });
+  else {
+    const hash = runtime.directory.user(accountId)?.passwordHash;
+    if (!hash || !(await verifyPassword(DEMO_PASSWORD, hash))) await runtime.directoryService.setPassword(accountId, DEMO_PASSWORD, ctx);
+    await runtime.directoryService.setEnabled(accountId, true, ctx);
+  }
+  await runtime.runner.waitFor(await runtime.storage.events.headPosition());
+}
 
 export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('run the mail server')
-    .option('--demo', `make sure a demo account (${DEMO_ADDRESS}) exists, for trying things out`)
+    .option('--demo', `make sure the demo domain and user (${DEMO_ADDRESS}, password ${DEMO_PASSWORD}) exist, for trying things out`)
     .action(async (options: { demo?: boolean }, command: Command) => {
       const { dataDir, config } = settings(command);
       const logger = pino({ level: config.log.level, redact: ['password', '*.password', 'credentials'] });
-      const runtime = await openRuntime(dataDir, { logger, follow: true });
+      const runtime = await openRuntime(dataDir, { logger, follow: true, config });
       const tls = await loadTls(config, dataDir);
-      if (options.demo && !(await runtime.mail.accountOf(DEMO_ADDRESS))) {
-        await runtime.mail.createAccount(DEMO_ADDRESS, adminContext(runtime, 'demo setup'));
-      }
+      if (options.demo) await demoSetup(runtime);
       const started: Started[] = [];
       const stop = async (signal: string) => {
         logger.info({ signal }, 'stopping');
@@ -46,10 +62,10 @@ export function serveCommand(program: Command): void {
       say(`  TLS certificate: ${tls.certPath}${tls.selfSigned ? ' (self-signed, made on first start)' : ''}`);
       if (options.demo) {
         say('');
-        say(`Demo account: ${DEMO_ADDRESS}. Try, in another terminal:`);
+        say(`Demo user: ${DEMO_ADDRESS} (login demo), password: ${DEMO_PASSWORD}. Try, in another terminal:`);
         say(`  printf 'Subject: hello\\r\\n\\r\\nfirst message\\r\\n' | npx postlog deliver ${DEMO_ADDRESS}`);
         say(`  npx postlog mailbox show ${DEMO_ADDRESS} INBOX`);
-        say(`Add an account: printf 'Subject: welcome\\r\\n\\r\\nhi\\r\\n' | npx postlog deliver --create you@example.test`);
+        say(`Add a user: printf 'a password' | npx postlog user add you@${DEMO_DOMAIN} --name 'Your Name' --password-stdin`);
       }
       say('Stop with Ctrl-C.');
     });
