@@ -1,0 +1,58 @@
+// Recognises a resend after a lost `250`: the same client bytes, sender and recipient already
+// delivered within the window are not delivered again. The record is the resend index, a
+// projection of the delivery events themselves (so it survives a restart and can never say
+// "delivered" for an event that is not in the log); a lock per key covers the moment when
+// two copies of one message are in flight at once.
+import type { ProjectionRunner } from '../../projections/runner.ts';
+import { type ResendIndex, type ResendKey, resendDigest } from '../../projections/resend-index.ts';
+
+export type Lease = Readonly<{
+  /** keys not delivered within the window: deliver these */
+  fresh: readonly ResendKey[];
+  /** keys already delivered within the window: skip */
+  resent: readonly ResendKey[];
+  /** after delivering: the position of the last event appended, or 0; frees the keys */
+  release(position: number): void;
+}>;
+
+export class ResendGuard {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** the position of the last delivery this process made: the index must have it before a check */
+  private delivered = 0;
+
+  constructor(
+    private readonly index: ResendIndex,
+    private readonly runner: Pick<ProjectionRunner, 'waitFor'>,
+    private readonly windowMs: number,
+  ) {}
+
+  async acquire(keys: readonly ResendKey[], now: string): Promise<Lease> {
+    const digests = [...new Set(keys.map(resendDigest))];
+    // Wait out any transaction carrying one of these keys, then take them all at once.
+    for (;;) {
+      const busy = digests.flatMap((d) => this.inFlight.get(d) ?? []);
+      if (!busy.length) break;
+      await Promise.allSettled(busy);
+    }
+    let free!: () => void;
+    const done = new Promise<void>((resolve) => (free = resolve));
+    for (const d of digests) this.inFlight.set(d, done);
+    const release = (position: number) => {
+      this.delivered = Math.max(this.delivered, position);
+      for (const d of digests) if (this.inFlight.get(d) === done) this.inFlight.delete(d);
+      free();
+    };
+    try {
+      await this.runner.waitFor(this.delivered);
+      const since = Date.parse(now) - this.windowMs;
+      const resent = keys.filter((k) => {
+        const seen = this.index.delivered(k);
+        return seen !== undefined && Date.parse(seen.at) >= since;
+      });
+      return { fresh: keys.filter((k) => !resent.includes(k)), resent, release };
+    } catch (error) {
+      release(0);
+      throw error;
+    }
+  }
+}
