@@ -1,5 +1,7 @@
 // Registers every protocol front-end with the server (each protocol adds one import here).
 import { FRONT_ENDS } from './server.ts';
+import { smtpFrontEnd } from './smtp/front-end.ts';
 import { pop3FrontEnd } from './pop3/front-end.ts';
 
+FRONT_ENDS.push(smtpFrontEnd);
 FRONT_ENDS.push(pop3FrontEnd);
