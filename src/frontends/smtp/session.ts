@@ -68,9 +68,9 @@ export function gatekeeper(options: GateOptions): Pick<SMTPServerOptions, 'onCon
   };
 
   /** Runs a handler; a refusal becomes its reply (counted), anything else a logged 451. */
-  const gate = (session: SMTPServerSession, callback: Callback, run: () => Promise<void>) => {
+  const gate = <T>(session: SMTPServerSession, run: () => Promise<T>, callback: (err: Error | null, value?: T) => void) => {
     run().then(
-      () => callback(),
+      (value) => callback(null, value),
       (error: unknown) => {
         const state = stateOf(session);
         if (!isExpected(error)) state.log.error({ err: error }, 'internal failure, answered as a temporary error');
@@ -85,11 +85,11 @@ export function gatekeeper(options: GateOptions): Pick<SMTPServerOptions, 'onCon
 
   return {
     onConnect(session, callback) {
-      gate(session, callback, async () => {
+      gate(session, async () => {
         const state = stateOf(session);
         if (!limiter.enter(session.remoteAddress)) throw new SmtpRefusal('TooManyConnections');
         state.counted = true;
-      });
+      }, callback);
     },
 
     onClose(session) {
@@ -98,7 +98,7 @@ export function gatekeeper(options: GateOptions): Pick<SMTPServerOptions, 'onCon
     },
 
     onAuth(auth: SMTPServerAuthentication, session, callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void) {
-      gate(session, (err) => callback(err), async () => {
+      gate(session, async (): Promise<SMTPServerAuthenticationResponse> => {
         // A PLAIN authorization identity other than the user itself would be acting for someone else.
         if (auth.authzid && auth.authzid.toLowerCase() !== String(auth.authcid ?? auth.username).toLowerCase()) throw new SmtpRefusal('AuthFailed');
         const result = await runtime.auth.authenticate({
@@ -111,27 +111,26 @@ export function gatekeeper(options: GateOptions): Pick<SMTPServerOptions, 'onCon
         });
         if (!result.ok) throw new SmtpRefusal(AUTH_REFUSALS[result.reason]);
         const user: User = { accountId: result.accountId, address: result.address, username: result.address };
-        stateOf(session).log.info({ user: result.address }, 'authenticated');
-        callback(null, { user });
-      });
+        return { user };
+      }, callback);
     },
 
     onMailFrom(address: SMTPServerAddress, session, callback) {
-      gate(session, callback, async () => {
+      gate(session, async () => {
         const client = clientOf(session);
         stateOf(session).targets = new Map();
         checkMayStart(client);
         if (client.user && config.smtp.ownSenderAddressesOnly) {
           checkSender(address.address, await runtime.recipients.addressesOf(client.user.accountId));
         }
-      });
+      }, callback);
     },
 
     onRcptTo(address: SMTPServerAddress, session, callback) {
-      gate(session, callback, async () => {
+      gate(session, async () => {
         const target = recipientTarget(address.address, await runtime.recipients.resolve(address.address), clientOf(session));
         stateOf(session).targets.set(address.address.toLowerCase(), target);
-      });
+      }, callback);
     },
 
     onData(stream: SMTPServerDataStream, session, callback: (err?: Error | null, message?: string) => void) {
