@@ -64,6 +64,15 @@ export function serveCommand(program: Command): void {
         say('');
         say(`Demo user: ${DEMO_ADDRESS} (login demo), password: ${DEMO_PASSWORD}. Try, in another terminal:`);
         say(`  printf 'Subject: hello\\r\\n\\r\\nfirst message\\r\\n' | npx postlog deliver ${DEMO_ADDRESS}`);
+        const mx = listeners.find((l) => l.service === 'smtp');
+        const submission = listeners.find((l) => l.service === 'submission');
+        if (mx) {
+          say(`  python3 -c "import smtplib; smtplib.SMTP('${mx.host}', ${mx.port}).sendmail('someone@example.net', ['${DEMO_ADDRESS}'], 'Subject: over SMTP\\r\\n\\r\\nhello\\r\\n')"`);
+        }
+        if (submission) {
+          say(`  printf 'From: ${DEMO_ADDRESS}\\r\\nSubject: by submission\\r\\n\\r\\nhello\\r\\n' | curl -sk --ssl-reqd smtp://${submission.host}:${submission.port} \\`);
+          say(`      --user '${DEMO_ADDRESS}:${DEMO_PASSWORD}' --mail-from ${DEMO_ADDRESS} --mail-rcpt ${DEMO_ADDRESS} -T -`);
+        }
         say(`  npx postlog mailbox show ${DEMO_ADDRESS} INBOX`);
         say(`Add a user: printf 'a password' | npx postlog user add you@${DEMO_DOMAIN} --name 'Your Name' --password-stdin`);
       }
