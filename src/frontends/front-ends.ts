@@ -2,6 +2,8 @@
 import { FRONT_ENDS } from './server.ts';
 import { smtpFrontEnd } from './smtp/front-end.ts';
 import { pop3FrontEnd } from './pop3/front-end.ts';
+import { imapFrontEnd } from './imap/front-end.ts';
 
 FRONT_ENDS.push(smtpFrontEnd);
 FRONT_ENDS.push(pop3FrontEnd);
+FRONT_ENDS.push(imapFrontEnd);

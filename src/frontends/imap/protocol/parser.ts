@@ -23,7 +23,8 @@ export type ParserEvent =
   | Readonly<{ type: 'request'; request: Request }>
   | Readonly<{ type: 'more' }>
   /** the parser waits for acceptLiteral() or rejectLiteral() */
-  | Readonly<{ type: 'literal'; tag: string; command: string; size: number; sync: boolean }>
+  /** `position`: which of the command's arguments it is, or -1 inside a list */
+  | Readonly<{ type: 'literal'; tag: string; command: string; size: number; sync: boolean; position: number }>
   | Readonly<{ type: 'data'; chunk: Buffer }>
   /** a raw line, after readLine() */
   | Readonly<{ type: 'line'; text: string }>
@@ -343,7 +344,9 @@ export class RequestParser {
 
   private literalEvent(): ParserEvent {
     const { tag, command } = this.tagAndCommand();
-    return { type: 'literal', tag: tag as string, command, size: this.literal.size, sync: this.literal.sync };
+    const before = command.startsWith('UID ') ? 3 : 2;
+    const position = this.frames.length === 1 ? (this.frames[0] as Frame).items.length - before : -1;
+    return { type: 'literal', tag: tag as string, command, size: this.literal.size, sync: this.literal.sync, position };
   }
 
   private literalBody(): ParserEvent | undefined {

@@ -1,0 +1,39 @@
+// EXPUNGE (RFC 3501 6.4.3) and UID EXPUNGE (RFC 4315): removes \Deleted messages the client
+// knows of; the EXPUNGE responses come from the change feed like anyone else's expunges.
+import { hasFlag } from '../../../domain/mailbox/flags.ts';
+import { command, none } from '../command.ts';
+import { ImapError } from '../errors.ts';
+import { resolveUids } from '../protocol/sequence.ts';
+import type { SelectedMailbox } from '../selected.ts';
+import type { ImapContext } from '../command.ts';
+
+async function expungeDeleted(ctx: ImapContext, mailbox: SelectedMailbox, only?: ReadonlySet<number>): Promise<void> {
+  if (mailbox.readOnly) throw new ImapError('ReadOnly');
+  const known = new Set(mailbox.allUids());
+  const deleted = ctx.runtime.mailboxes
+    .messages(mailbox.mailboxId)
+    .filter((m) => known.has(m.uid) && (!only || only.has(m.uid)) && hasFlag(m.flags, '\\Deleted'))
+    .map((m) => m.uid);
+  if (!deleted.length) return;
+  const { position } = await ctx.runtime.mail.expunge(mailbox.mailboxId, deleted, 'expunge', ctx.commandContext());
+  await ctx.settle(position);
+  mailbox.dirty = true;
+}
+
+export const expunge = command({
+  states: ['selected'],
+  parse: none,
+  async run(ctx, state) {
+    await expungeDeleted(ctx, state.mailbox);
+    return {};
+  },
+});
+
+export const uidExpunge = command({
+  states: ['selected'],
+  parse: (args) => args.sequenceSet(),
+  async run(ctx, state, set) {
+    await expungeDeleted(ctx, state.mailbox, new Set(resolveUids(set, state.mailbox.allUids())));
+    return {};
+  },
+});

@@ -1,0 +1,41 @@
+// STATUS (RFC 3501 6.3.10): counters of any mailbox from the mailbox view, without selecting it.
+import { command } from '../command.ts';
+import { ImapError } from '../errors.ts';
+import { bad } from '../protocol/args.ts';
+import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { astring } from '../protocol/strings.ts';
+import { AUTHENTICATED } from '../session.ts';
+import { findMailbox } from '../targets.ts';
+
+const ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE']);
+
+export const status = command({
+  states: AUTHENTICATED,
+  parse(args) {
+    const name = args.mailbox();
+    const list = args.list('a list of status items');
+    const items: string[] = [];
+    while (list.remaining > 0) {
+      const item = list.atom('a status item').toUpperCase();
+      if (!ITEMS.has(item)) bad(`Unknown status item ${item}`);
+      items.push(item);
+    }
+    if (!items.length) bad('Empty status item list');
+    return { name, items };
+  },
+  async run(ctx, state, { name, items }) {
+    const ref = findMailbox(ctx.runtime.accounts, state.user.accountId, name);
+    const s = ctx.runtime.mailboxes.status(ref.mailboxId);
+    if (!s) throw new ImapError('NoSuchMailbox');
+    const values: Record<string, number> = {
+      MESSAGES: s.messages,
+      RECENT: 0,
+      UIDNEXT: s.uidNext,
+      UIDVALIDITY: s.uidValidity,
+      UNSEEN: s.unseen,
+      SIZE: s.size,
+    };
+    await ctx.untagged(`STATUS ${astring(encodeMailboxName(ref.name))} (${items.map((i) => `${i} ${values[i]}`).join(' ')})`);
+    return {};
+  },
+});

@@ -1,0 +1,75 @@
+// The data items of one FETCH response for one message: everything but body sections comes
+// from the summary in the mailbox view; sections read only their byte range of the blob.
+import type { MessageRecord } from '../../projections/mailbox-view.ts';
+import type { BlobStore } from '../../store/blob-store.ts';
+import { filterHeader, locateSection } from './body-sections.ts';
+import { formatFlags } from './flags.ts';
+import { formatDateTime } from './protocol/dates.ts';
+import { sectionLabel, type BodyItem, type FetchItem } from './protocol/fetch-items.ts';
+import { literalBytes, quoted, type Piece } from './protocol/strings.ts';
+import { bodyStructure, envelope } from './protocol/structure.ts';
+
+export type FetchOptions = Readonly<{ uid: boolean; flags: boolean }>;
+
+/** Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed. */
+export async function fetchData(record: MessageRecord, items: readonly FetchItem[], options: FetchOptions, blobs: BlobStore): Promise<Piece[]> {
+  const out: Piece[][] = [];
+  const kinds = new Set(items.map((i) => i.kind));
+  if (options.uid || kinds.has('UID')) out.push([`UID ${record.uid}`]);
+  if (options.flags && !kinds.has('FLAGS')) out.push([`FLAGS ${formatFlags(record.flags)}`]);
+  for (const item of items) {
+    switch (item.kind) {
+      case 'UID':
+        break;
+      case 'FLAGS':
+        out.push([`FLAGS ${formatFlags(record.flags)}`]);
+        break;
+      case 'INTERNALDATE':
+        out.push([`INTERNALDATE ${quoted(formatDateTime(record.internalDate))}`]);
+        break;
+      case 'RFC822.SIZE':
+        out.push([`RFC822.SIZE ${record.size}`]);
+        break;
+      case 'ENVELOPE':
+        out.push([`ENVELOPE ${envelope(record.summary.envelope)}`]);
+        break;
+      case 'BODY':
+        out.push([`BODY ${bodyStructure(record.summary.body, false)}`]);
+        break;
+      case 'BODYSTRUCTURE':
+        out.push([`BODYSTRUCTURE ${bodyStructure(record.summary.body, true)}`]);
+        break;
+      case 'section':
+        out.push([`${label(item)} `, ...(await sectionBytes(record, item, blobs))]);
+        break;
+    }
+  }
+  const pieces: Piece[] = ['('];
+  out.forEach((item, i) => pieces.push(...(i ? [' '] : []), ...item));
+  pieces.push(')');
+  return pieces;
+}
+
+function label(item: BodyItem): string {
+  if (item.label !== 'BODY') return item.label;
+  const origin = item.partial ? `<${item.partial.start}>` : '';
+  return `BODY[${sectionLabel(item.section)}]${origin}`;
+}
+
+async function sectionBytes(record: MessageRecord, item: BodyItem, blobs: BlobStore): Promise<Piece[]> {
+  const source = locateSection(record.summary, item.section);
+  if (source.kind === 'empty') return ['""'];
+  const partial = item.partial;
+  if (source.kind === 'range') {
+    // Only the bytes asked for are read, so a partial fetch of a large attachment stays small.
+    let { start, end } = source.range;
+    if (partial) {
+      start = Math.min(end, start + partial.start);
+      end = Math.min(end, start + partial.length);
+    }
+    return end > start ? literalBytes(await blobs.getRange(record.blobId, start, end)) : ['""'];
+  }
+  let bytes = filterHeader(await blobs.getRange(record.blobId, source.range.start, source.range.end), source.fields, source.not);
+  if (partial) bytes = bytes.subarray(Math.min(bytes.length, partial.start), Math.min(bytes.length, partial.start + partial.length));
+  return bytes.length ? literalBytes(bytes) : ['""'];
+}

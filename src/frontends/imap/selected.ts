@@ -1,0 +1,149 @@
+// The selected mailbox as this session's client knows it: message sequence numbers (position in
+// `uids`), the flags it was last told, and what changed since — learnt from the mailbox view's
+// change feed and told only when the rules allow (EXPUNGE never while FETCH, STORE or SEARCH run).
+import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
+import { formatFlags } from './flags.ts';
+
+export type SyncWriter = (line: string) => Promise<void>;
+
+export class SelectedMailbox {
+  /** seq - 1 -> UID, ascending: what the client believes is in the mailbox */
+  private uids: number[];
+  private readonly position = new Map<number, number>();
+  /** the flags the client was last told, per UID */
+  private readonly told = new Map<number, readonly string[]>();
+  /** the change feed has been read up to this MODSEQ */
+  private modseq: number;
+  private readonly arrived: MessageRecord[] = [];
+  private readonly expunged = new Set<number>();
+  private readonly flagChanged = new Map<number, readonly string[]>();
+  /** the view changed since the last poll (set by the connection's nudge) */
+  dirty = false;
+
+  private constructor(
+    private readonly view: MailboxView,
+    readonly mailboxId: string,
+    readonly name: string,
+    readonly readOnly: boolean,
+    readonly uidValidity: number,
+  ) {
+    this.uids = [];
+    this.modseq = 0;
+  }
+
+  static open(view: MailboxView, mailboxId: string, name: string, readOnly: boolean): SelectedMailbox | null {
+    // Status first: anything that lands between the two reads comes again from the change feed.
+    const status = view.status(mailboxId);
+    if (status === undefined) return null;
+    const selected = new SelectedMailbox(view, mailboxId, name, readOnly, status.uidValidity);
+    selected.modseq = status.highestModseq;
+    for (const m of view.messages(mailboxId)) selected.add(m);
+    return selected;
+  }
+
+  get count(): number {
+    return this.uids.length;
+  }
+
+  /** UIDs in sequence order (a copy). */
+  allUids(): number[] {
+    return [...this.uids];
+  }
+
+  uidAt(seq: number): number | undefined {
+    return this.uids[seq - 1];
+  }
+
+  seqOf(uid: number): number | undefined {
+    return this.position.has(uid) ? this.indexOf(uid) + 1 : undefined;
+  }
+
+  /** Gone from the mailbox, but the client has not been told yet. */
+  isExpunged(uid: number): boolean {
+    return this.expunged.has(uid);
+  }
+
+  /** The client now knows these flags (it was sent a FETCH with them). */
+  markTold(uid: number, flags: readonly string[]): void {
+    if (this.position.has(uid)) this.told.set(uid, [...flags]);
+    this.flagChanged.delete(uid);
+  }
+
+  /** Reads the change feed into what is pending; cheap when nothing was nudged. */
+  poll(force = false): void {
+    if (!this.dirty && !force) return;
+    this.dirty = false;
+    const changes = this.view.changesSince(this.mailboxId, this.modseq);
+    for (const uid of changes.expunged) {
+      if (this.position.has(uid)) this.expunged.add(uid);
+      this.arrivedDrop(uid);
+    }
+    const last = this.uids[this.uids.length - 1] ?? 0;
+    for (const m of changes.changed) {
+      if (this.position.has(m.uid)) this.flagChanged.set(m.uid, m.flags);
+      else if (m.uid > last && !this.arrived.some((a) => a.uid === m.uid)) this.arrived.push(m);
+      else {
+        const pending = this.arrived.find((a) => a.uid === m.uid);
+        if (pending) pending.flags = m.flags;
+      }
+    }
+    this.modseq = Math.max(this.modseq, changes.highestModseq);
+  }
+
+  /**
+   * Tells the client what changed: EXPUNGEs (when allowed), then EXISTS for arrivals, then
+   * FETCH FLAGS for flag changes it has not seen. An expunge that may not be told yet keeps its
+   * sequence number, so every number the client holds stays right.
+   */
+  async flush(write: SyncWriter, allowExpunge: boolean): Promise<void> {
+    if (allowExpunge && this.expunged.size) {
+      const gone = [...this.expunged].sort((a, b) => b - a);
+      this.expunged.clear();
+      // Highest first: each number is still right when the client reads it.
+      const seqs = gone.map((uid) => this.indexOf(uid) + 1);
+      this.remove(new Set(gone));
+      for (const seq of seqs) await write(`* ${seq} EXPUNGE`);
+    }
+    if (this.arrived.length) {
+      const arrived = this.arrived.splice(0).sort((a, b) => a.uid - b.uid);
+      for (const m of arrived) this.add(m);
+      await write(`* ${this.uids.length} EXISTS`);
+    }
+    for (const [uid, flags] of [...this.flagChanged].sort((a, b) => a[0] - b[0])) {
+      this.flagChanged.delete(uid);
+      const known = this.told.get(uid);
+      if (!this.position.has(uid) || this.expunged.has(uid) || (known && sameFlags(known, flags))) continue;
+      this.told.set(uid, [...flags]);
+      await write(`* ${this.indexOf(uid) + 1} FETCH (UID ${uid} FLAGS ${formatFlags(flags)})`);
+    }
+  }
+
+  private add(m: MessageRecord): void {
+    if (this.position.has(m.uid)) return;
+    this.position.set(m.uid, this.uids.length);
+    this.uids.push(m.uid);
+    this.told.set(m.uid, [...m.flags]);
+  }
+
+  private remove(gone: ReadonlySet<number>): void {
+    this.uids = this.uids.filter((uid) => !gone.has(uid));
+    for (const uid of gone) this.told.delete(uid);
+    this.position.clear();
+    this.uids.forEach((uid, i) => this.position.set(uid, i));
+  }
+
+  private arrivedDrop(uid: number): void {
+    const i = this.arrived.findIndex((a) => a.uid === uid);
+    if (i >= 0) this.arrived.splice(i, 1);
+  }
+
+  private indexOf(uid: number): number {
+    return this.position.get(uid) ?? -1;
+  }
+}
+
+function sameFlags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a.map((f) => f.toLowerCase()));
+  return b.every((f) => set.has(f.toLowerCase()));
+}

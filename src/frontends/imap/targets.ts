@@ -1,0 +1,26 @@
+// What a command's arguments point at: a mailbox of the user's tree, or messages of the
+// selected mailbox by sequence numbers or UIDs.
+import { normalizeMailboxName } from '../../domain/account/names.ts';
+import type { AccountView } from '../../projections/account-view.ts';
+import { ImapError } from './errors.ts';
+import { bad } from './protocol/args.ts';
+import { resolveSequenceNumbers, resolveUids, type SequenceSet } from './protocol/sequence.ts';
+import type { SelectedMailbox } from './selected.ts';
+
+export type MailboxRef = Readonly<{ mailboxId: string; name: string; uidValidity: number }>;
+
+/** A mailbox that exists and can hold messages; `missing` is the refusal when it does not. */
+export function findMailbox(accounts: AccountView, accountId: string, name: string, missing: 'NoSuchMailbox' | 'TryCreate' = 'NoSuchMailbox'): MailboxRef {
+  const canonical = normalizeMailboxName(name);
+  const entry = accounts.mailboxByName(accountId, canonical);
+  if (!entry) throw new ImapError(missing);
+  return { mailboxId: entry.mailboxId, name: entry.name, uidValidity: entry.uidValidity };
+}
+
+/** The UIDs a set names, in ascending order; a message number past the end is a BAD. */
+export function messagesOf(mailbox: SelectedMailbox, set: SequenceSet, byUid: boolean): number[] {
+  if (byUid) return resolveUids(set, mailbox.allUids());
+  const seqs = resolveSequenceNumbers(set, mailbox.count);
+  if (seqs === null) bad('Invalid message sequence number');
+  return seqs.map((seq) => mailbox.uidAt(seq) as number);
+}
