@@ -1,0 +1,75 @@
+// One blob upload in progress: bytes are hashed and cut into fixed-size chunks as they
+// arrive, and each chunk is written under the upload's id without waiting for the rest.
+import { createHash, randomUUID } from 'node:crypto';
+import { BlobTooLarge, type BlobRef } from '../blob-store.ts';
+import { CHUNK_SIZE, type BlobLayout } from './blob-layout.ts';
+import { durably } from './commit.ts';
+
+// Chunk writes allowed in flight before the upload waits for the oldest: bounds the memory
+// one upload holds (16 x 64 KiB) while still letting many chunks share a commit.
+const MAX_WRITES_IN_FLIGHT = 16;
+
+export class BlobUpload {
+  readonly #id = randomUUID();
+  readonly #hash = createHash('sha256');
+  readonly #writes: Promise<unknown>[] = [];
+  #size = 0;
+  #chunks = 0;
+  #chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  #filled = 0;
+
+  constructor(
+    private readonly layout: BlobLayout,
+    private readonly maxSize: number | undefined,
+  ) {
+    // Queued ahead of the first chunk, so chunks on disk always have a marker to sweep by.
+    this.#track(layout.uploads.put(this.#id, { pid: process.pid, startedAt: Date.now() }));
+  }
+
+  /** Takes the next piece of content; throws BlobTooLarge as soon as the limit is passed. */
+  async add(piece: Uint8Array): Promise<void> {
+    this.#size += piece.length;
+    if (this.maxSize !== undefined && this.#size > this.maxSize) throw new BlobTooLarge(this.maxSize);
+    this.#hash.update(piece);
+    for (let offset = 0; offset < piece.length; ) {
+      const taken = Math.min(piece.length - offset, CHUNK_SIZE - this.#filled);
+      this.#chunk.set(piece.subarray(offset, offset + taken), this.#filled);
+      this.#filled += taken;
+      offset += taken;
+      if (this.#filled === CHUNK_SIZE) await this.#writeChunk();
+    }
+  }
+
+  /** Ends the upload: the blob is durable (stored now, or already before) when this resolves. */
+  async seal(): Promise<BlobRef> {
+    if (this.#filled > 0) await this.#writeChunk();
+    await Promise.all(this.#writes.splice(0));
+    const blobId = this.#hash.digest('hex');
+    const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#chunks, uploadId: this.#id };
+    await durably(this.layout.root.transaction(() => this.layout.seal(blobId, manifest)));
+    return { blobId, size: this.#size };
+  }
+
+  /** Drops everything written for this upload, once the writes still in flight have landed. */
+  async discard(): Promise<void> {
+    await Promise.allSettled(this.#writes.splice(0));
+    await durably(this.layout.root.transaction(() => this.layout.forget(this.#id)));
+  }
+
+  async #writeChunk(): Promise<void> {
+    const bytes = this.#filled === CHUNK_SIZE ? this.#chunk : this.#chunk.subarray(0, this.#filled);
+    // A fresh buffer per chunk: lmdb-js holds on to `bytes` until its commit.
+    this.#chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+    this.#filled = 0;
+    this.#track(this.layout.chunks.put([this.#id, this.#chunks++], bytes));
+    if (this.#writes.length > MAX_WRITES_IN_FLIGHT) await this.#writes.shift();
+  }
+
+  #track(write: Promise<unknown>): void {
+    const durable = durably(write);
+    // Awaited later (seal, discard or backpressure); marked handled now so a failure while
+    // the source is still being read is not an unhandled rejection.
+    durable.catch(() => {});
+    this.#writes.push(durable);
+  }
+}

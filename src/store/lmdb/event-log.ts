@@ -1,0 +1,107 @@
+// The event log's layout in LMDB and every read and write of it. Three sub-databases:
+//   events    position -> record (see record-codec.ts)   the log itself, in commit order
+//   streams   [stream, revision] -> position             each stream's index into the log
+//   eventIds  eventId -> position                        makes retried appends idempotent
+import type { Database, DatabaseOptions, RootDatabase } from 'lmdb';
+import type { DomainEvent } from '../../domain/event.ts';
+import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
+import { recordEncoder, recordedAt, type StoredRecord } from './record-codec.ts';
+
+/** Half-open bounds so a range covers every revision of one stream and nothing of the next. */
+const LAST = Number.MAX_SAFE_INTEGER;
+
+export class EventLog {
+  readonly #root: RootDatabase;
+  readonly #events: Database<unknown, number>;
+  readonly #streams: Database<number, [string, number]>;
+  readonly #eventIds: Database<number, string>;
+
+  // The position after the last event written in the current write transaction, so that the
+  // many appends batched into one transaction need not each seek the end of the log.
+  #next: { txnId: number; position: number } | undefined;
+
+  constructor(root: RootDatabase) {
+    this.#root = root;
+    // lmdb-js takes `encoder` on sub-databases too; its typings list it for the root only.
+    const events: DatabaseOptions & { encoder: typeof recordEncoder } = { encoder: recordEncoder };
+    this.#events = root.openDB<unknown, number>('events', events);
+    this.#streams = root.openDB<number, [string, number]>('streams', { encoding: 'ordered-binary' });
+    this.#eventIds = root.openDB<number, string>('eventIds', { encoding: 'ordered-binary' });
+  }
+
+  /** position of the last event, 0 when the log is empty */
+  lastPosition(): number {
+    for (const position of this.#events.getKeys({ reverse: true, limit: 1 })) return position;
+    return 0;
+  }
+
+  /** In a write transaction: where the next event goes. */
+  nextPosition(): number {
+    const next = this.#next;
+    return next !== undefined && next.txnId === this.#root.getWriteTxnId() ? next.position : this.lastPosition() + 1;
+  }
+
+  /** After a failed append: LMDB gives the next transaction the same id, so forget the position. */
+  forgetNextPosition(): void {
+    this.#next = undefined;
+  }
+
+  /** revision of the stream's last event, -1 when it has none */
+  streamRevision(stream: string): number {
+    for (const [, revision] of this.#streams.getKeys({ start: [stream, LAST], end: [stream, -1], reverse: true, limit: 1 })) {
+      return revision;
+    }
+    return -1;
+  }
+
+  /** where the event with this id is in the log, if it is stored */
+  positionOfEventId(eventId: string): number | undefined {
+    return this.#eventIds.get(eventId);
+  }
+
+  /** In a write transaction, once the caller has checked revisions and ids in it; returns the last position. */
+  write(stream: string, firstRevision: number, events: readonly DomainEvent[]): number {
+    const firstPosition = this.nextPosition();
+    events.forEach((event, i) => {
+      const revision = firstRevision + i;
+      const position = firstPosition + i;
+      const record: StoredRecord = { stream, revision, event };
+      this.#events.put(position, record);
+      this.#streams.put([stream, revision], position);
+      this.#eventIds.put(event.meta.eventId, position);
+    });
+    this.#next = { txnId: this.#root.getWriteTxnId(), position: firstPosition + events.length };
+    return firstPosition + events.length - 1;
+  }
+
+  /** Records from `from` on in position order, at most `limit`. */
+  readForward(from: number, limit: number | undefined): RecordedEvent[] {
+    const records: RecordedEvent[] = [];
+    if (limit === 0) return records;
+    for (const { key, value } of this.#events.getRange({ start: from, limit })) {
+      records.push(recordedAt(key, value));
+    }
+    return records;
+  }
+
+  readStream(stream: string, from: number, direction: 'forwards' | 'backwards', limit: number | undefined): RecordedEvent[] {
+    if (limit === 0) return [];
+    const reverse = direction === 'backwards';
+    const range = { start: [stream, from], end: [stream, reverse ? -1 : LAST], limit, reverse };
+    const records: RecordedEvent[] = [];
+    for (const { key, value: position } of this.#streams.getRange(range)) {
+      const record = this.recordAt(position);
+      if (record.stream !== stream || record.revision !== key[1]) {
+        throw new CorruptRecord(position, `indexed as ${stream}@${key[1]} but holds ${record.stream}@${record.revision}`);
+      }
+      records.push(record);
+    }
+    return records;
+  }
+
+  recordAt(position: number): RecordedEvent {
+    const record = this.#events.get(position);
+    if (record === undefined) throw new CorruptRecord(position, 'indexed by a stream but missing from the log');
+    return recordedAt(position, record);
+  }
+}

@@ -1,0 +1,141 @@
+// The EventStore on LMDB. An append runs as one child transaction inside lmdb-js's batched
+// write transaction: its revision and event-id checks see every earlier append of the batch,
+// and a throw aborts only that append. Many appends in flight share one commit and one fsync.
+import type { RootDatabase } from 'lmdb';
+import type { DomainEvent } from '../../domain/event.ts';
+import { checkAppendInput } from '../append-input.ts';
+import {
+  WrongExpectedVersion,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.ts';
+import { durably } from './commit.ts';
+import { EventIdConflict, StoreClosed } from './errors.ts';
+import { EventLog } from './event-log.ts';
+import { AppendSignal, LiveSubscription } from './subscription.ts';
+
+type Appended = AppendResult & { readonly stored: boolean };
+
+export class LmdbEventStore implements EventStore {
+  readonly #root: RootDatabase;
+  readonly #log: EventLog;
+  readonly #appended = new AppendSignal();
+  readonly #subscriptions = new Set<LiveSubscription>();
+  readonly #appending = new Set<Promise<unknown>>();
+  #closed = false;
+
+  constructor(root: RootDatabase) {
+    this.#root = root;
+    this.#log = new EventLog(root);
+  }
+
+  async append(stream: string, events: readonly DomainEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.#closed) throw new StoreClosed();
+    const expected = options.expectedRevision ?? 'any';
+    checkAppendInput(stream, events, expected);
+    const appending = durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected)));
+    this.#appending.add(appending);
+    try {
+      const { stored, revision, position } = await appending;
+      if (stored) this.#appended.ring();
+      return { revision, position };
+    } catch (error) {
+      this.#log.forgetNextPosition();
+      throw error;
+    } finally {
+      this.#appending.delete(appending);
+    }
+  }
+
+  #appendInTransaction(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision): Appended {
+    // A retry of a batch that was stored is answered before the revision check: by now the
+    // stream has moved past the revision the retry expects.
+    const stored = events.map((event) => this.#log.positionOfEventId(event.meta.eventId));
+    if (stored.some((position) => position !== undefined)) return this.#replayed(stream, events, stored);
+    const actual = this.#log.streamRevision(stream);
+    if (!meets(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
+    const position = this.#log.write(stream, actual + 1, events);
+    return { stored: true, revision: actual + events.length, position };
+  }
+
+  #replayed(stream: string, events: readonly DomainEvent[], positions: ReadonlyArray<number | undefined>): Appended {
+    const ids = events.map((event) => event.meta.eventId);
+    if (positions.includes(undefined)) {
+      throw new EventIdConflict(stream, ids, 'some events of this batch are stored and some are not');
+    }
+    const records = positions.map((position) => this.#log.recordAt(Number(position)));
+    const elsewhere = records.find((record) => record.stream !== stream);
+    if (elsewhere !== undefined) {
+      throw new EventIdConflict(stream, ids, `these events are already stored in stream ${elsewhere.stream}`);
+    }
+    const last = records[records.length - 1]!;
+    return { stored: false, revision: last.revision, position: last.position };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
+    const direction = options.direction ?? 'forwards';
+    const from = integerOption('from', options.from) ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
+    return this.#log.readStream(stream, from, direction, limitOf(options.limit));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<readonly RecordedEvent[]> {
+    return this.#log.readForward(Math.max(1, integerOption('from', options.from) ?? 1), limitOf(options.limit));
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    if (this.#closed) throw new StoreClosed();
+    const subscription = new LiveSubscription(
+      options.from ?? 1,
+      this.#appended,
+      (from, limit) => this.#log.readForward(from, limit),
+      (closed) => this.#subscriptions.delete(closed),
+    );
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async streamRevision(stream: string): Promise<number> {
+    return this.#log.streamRevision(stream);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.#log.lastPosition();
+  }
+
+  /** Ends subscriptions and waits for appends in flight; the environment is closed by its owner. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const subscription of [...this.#subscriptions]) subscription.close();
+    await Promise.allSettled(this.#appending);
+  }
+}
+
+function meets(expected: ExpectedRevision, actual: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no-stream':
+      return actual === -1;
+    case 'exists':
+      return actual >= 0;
+    default:
+      return actual === expected;
+  }
+}
+
+function limitOf(limit: number | undefined): number | undefined {
+  if (limit !== undefined && limit < 0) throw new RangeError(`limit must be >= 0, not ${limit}`);
+  return integerOption('limit', limit);
+}
+
+function integerOption(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, not ${value}`);
+  return value;
+}

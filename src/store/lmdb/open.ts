@@ -1,0 +1,92 @@
+// Opens the one LMDB environment a postlog data directory holds: the event log, its indexes,
+// the blobs, and whatever sub-databases projections open in it through `root`.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { open, type RootDatabase } from 'lmdb';
+import { IncompatibleSchema } from '../event-store.ts';
+import { LmdbBlobStore } from './blob-store.ts';
+import { durably } from './commit.ts';
+import { LmdbEventStore } from './event-store.ts';
+
+/** Version of the on-disk layout written by this code; bump it with a migration. */
+export const STORAGE_SCHEMA = 1;
+
+export type LmdbStorage = Readonly<{
+  /** the environment: projections open their own named sub-databases here */
+  root: RootDatabase;
+  events: LmdbEventStore;
+  blobs: LmdbBlobStore;
+  /** this store's name in event metadata, recorded in the data directory */
+  origin: string;
+  close(): Promise<void>;
+}>;
+
+export type LmdbStorageOptions = Readonly<{
+  /** initial map size in bytes; lmdb-js grows the map by itself when it fills */
+  mapSize?: number;
+  /** this store's origin; recorded on first open, and replaces the recorded one when given */
+  origin?: string;
+}>;
+
+const META_SCHEMA = 'storageSchema';
+const META_ORIGIN = 'origin';
+
+export async function openLmdbStorage(dataDir: string, options: LmdbStorageOptions = {}): Promise<LmdbStorage> {
+  await mkdir(dataDir, { recursive: true });
+  const path = join(dataDir, 'postlog.mdb');
+  const root = open(path, {
+    // Left out unless given: an explicit undefined would override lmdb-js's own default.
+    ...(options.mapSize === undefined ? {} : { mapSize: options.mapSize }),
+    // Room for the log's and blobs' six sub-databases, meta, and every projection's.
+    maxDbs: 100,
+    // With overlappingSync, a commit resolves before its fsync; off, LMDB syncs inside the
+    // commit, so every resolved write is durable and group commit still batches the fsync.
+    overlappingSync: false,
+    // With event-turn batching on, lmdb-js leaves an internal promise unhandled when a commit
+    // fails, which crashes Node; transactions still batch everything queued while one commits.
+    eventTurnBatching: false,
+  });
+  try {
+    const origin = await settleMeta(root, path, options.origin);
+    const events = new LmdbEventStore(root);
+    const blobs = new LmdbBlobStore(root);
+    await blobs.sweepAbandonedUploads();
+    let closing: Promise<void> | undefined;
+    return {
+      root,
+      events,
+      blobs,
+      origin,
+      close: () =>
+        (closing ??= (async () => {
+          await events.close();
+          await root.close();
+        })()),
+    };
+  } catch (error) {
+    await root.close();
+    throw error;
+  }
+}
+
+/** Refuses a data directory written by a newer postlog; records schema and origin. */
+async function settleMeta(root: RootDatabase, path: string, origin: string | undefined): Promise<string> {
+  const meta = root.openDB<unknown, string>('meta', {});
+  const found = meta.get(META_SCHEMA);
+  if (typeof found === 'number' && found > STORAGE_SCHEMA) throw new IncompatibleSchema(found, STORAGE_SCHEMA, path);
+  if (found !== undefined && typeof found !== 'number') {
+    throw new IncompatibleSchema(Number.NaN, STORAGE_SCHEMA, `${path} (unreadable schema ${String(found)})`);
+  }
+  const recorded = meta.get(META_ORIGIN);
+  const settled = origin ?? (typeof recorded === 'string' ? recorded : `node-${randomUUID()}`);
+  if (found !== STORAGE_SCHEMA || recorded !== settled) {
+    await durably(
+      root.transaction(() => {
+        meta.put(META_SCHEMA, STORAGE_SCHEMA);
+        meta.put(META_ORIGIN, settled);
+      }),
+    );
+  }
+  return settled;
+}

@@ -1,0 +1,65 @@
+// How one event sits in the `events` database: a standard MessagePack map (no msgpackr
+// records), so each record decodes on its own, and by any MessagePack tool, for as long as
+// the log is kept.
+import { Packr, type Options } from 'msgpackr';
+import type { DomainEvent } from '../../domain/event.ts';
+import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
+
+// skipValues drops undefined properties exactly as JSON.stringify does, so both stores
+// give back the same event; msgpackr documents it but its typings lack it.
+const options: Options & { skipValues: unknown[] } = { useRecords: false, skipValues: [undefined] };
+const packr = new Packr(options);
+
+export type StoredRecord = Readonly<{ stream: string; revision: number; event: DomainEvent }>;
+
+/** What the decoder hands back for bytes that are not MessagePack: the reason, not a throw. */
+export class Undecodable {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The value encoder lmdb-js uses for the events database. Decoding straight from LMDB's
+ * memory saves a copy per record; a failure is returned, not thrown, so that the reader,
+ * which knows the record's position, can report it.
+ */
+export const recordEncoder = {
+  encode: (record: StoredRecord): Buffer =>
+    packr.pack({ stream: record.stream, revision: record.revision, event: plainEvent(record.event) }),
+  decode: (bytes: Uint8Array, end?: number): unknown => {
+    try {
+      return packr.unpack(bytes, end);
+    } catch (error) {
+      return new Undecodable(`undecodable MessagePack (${error instanceof Error ? error.message : String(error)})`);
+    }
+  },
+};
+
+function plainEvent(event: DomainEvent): DomainEvent {
+  return { type: event.type, data: event.data, meta: event.meta };
+}
+
+/** The record stored at `position`, checked; throws CorruptRecord rather than return a guess. */
+export function recordedAt(position: number, record: unknown): RecordedEvent {
+  if (record instanceof Undecodable) throw new CorruptRecord(position, record.reason);
+  if (!isObject(record)) throw new CorruptRecord(position, 'not a map');
+  const { stream, revision, event } = record;
+  if (typeof stream !== 'string' || stream === '') throw new CorruptRecord(position, 'no stream name');
+  if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) {
+    throw new CorruptRecord(position, 'no valid revision');
+  }
+  if (!isDomainEvent(event)) throw new CorruptRecord(position, 'no event with a type and meta.eventId');
+  return { stream, revision, position, event };
+}
+
+function isDomainEvent(value: unknown): value is DomainEvent {
+  return (
+    isObject(value) &&
+    typeof value.type === 'string' &&
+    isObject(value.meta) &&
+    typeof value.meta.eventId === 'string'
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
