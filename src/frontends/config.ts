@@ -77,6 +77,21 @@ const schema = z
       })
       .strict()
       .prefault({}),
+    ldap: z
+      .object({
+        /** base DN of the tree; default from the first domain (example.org -> dc=example,dc=org) */
+        suffix: z.string().min(1).optional(),
+        /** may clients search without binding (address-book use)? The rootDSE is always readable. */
+        allowAnonymous: z.boolean().default(false),
+        /** entries one search returns at most, whatever the client asks */
+        sizeLimit: z.number().int().positive().default(1000),
+        /** seconds one search may take at most */
+        timeLimit: z.number().int().positive().default(10),
+        /** seconds a connection may stay silent */
+        idleTimeout: z.number().int().positive().default(300),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -129,6 +144,11 @@ function fromEnv(env: NodeJS.ProcessEnv): { values: Record<string, any>; names: 
   if (env.POSTLOG_LISTEN_HOST !== undefined) set(['listenHost'], 'POSTLOG_LISTEN_HOST', env.POSTLOG_LISTEN_HOST);
   if (env.POSTLOG_TLS_CERT !== undefined) set(['tls', 'cert'], 'POSTLOG_TLS_CERT', env.POSTLOG_TLS_CERT);
   if (env.POSTLOG_TLS_KEY !== undefined) set(['tls', 'key'], 'POSTLOG_TLS_KEY', env.POSTLOG_TLS_KEY);
+  if (env.POSTLOG_LDAP_SUFFIX !== undefined) set(['ldap', 'suffix'], 'POSTLOG_LDAP_SUFFIX', env.POSTLOG_LDAP_SUFFIX);
+  if (env.POSTLOG_LDAP_ALLOW_ANONYMOUS !== undefined) {
+    const raw = env.POSTLOG_LDAP_ALLOW_ANONYMOUS.trim().toLowerCase();
+    set(['ldap', 'allowAnonymous'], 'POSTLOG_LDAP_ALLOW_ANONYMOUS', ['true', 'yes', '1'].includes(raw) ? true : ['false', 'no', '0'].includes(raw) ? false : raw);
+  }
   if (env.POSTLOG_LOG_LEVEL !== undefined) set(['log', 'level'], 'POSTLOG_LOG_LEVEL', env.POSTLOG_LOG_LEVEL);
   return { values, names };
 }

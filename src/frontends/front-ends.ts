@@ -2,8 +2,10 @@
 import { FRONT_ENDS } from './server.ts';
 import { smtpFrontEnd } from './smtp/front-end.ts';
 import { pop3FrontEnd } from './pop3/front-end.ts';
+import { ldapFrontEnd } from './ldap/front-end.ts';
 import { imapFrontEnd } from './imap/front-end.ts';
 
 FRONT_ENDS.push(smtpFrontEnd);
 FRONT_ENDS.push(pop3FrontEnd);
+FRONT_ENDS.push(ldapFrontEnd);
 FRONT_ENDS.push(imapFrontEnd);
