@@ -27,7 +27,7 @@ function partAt(summary: MessageSummary, path: readonly number[]): BodyPart | nu
           ? (part.parts ?? [])
           : part.message !== undefined
             ? messageChildren(part.message.body)
-            : [];
+            : [part]; // a leaf's part 1 is itself, as Dovecot answers
     part = children[n - 1] ?? null;
     if (part === null) return null;
   }
