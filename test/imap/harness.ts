@@ -10,6 +10,7 @@ import { loadTls } from '../../src/frontends/tls.ts';
 import { commandContext } from '../../src/frontends/context.ts';
 import { receiveMessage } from '../../src/domain/message/intake.ts';
 import { imapFrontEnd } from '../../src/frontends/imap/front-end.ts';
+import { smtpFrontEnd } from '../../src/frontends/smtp/front-end.ts';
 import type { Started } from '../../src/frontends/server.ts';
 import { settled, tempDir } from '../helpers/runtime.ts';
 
@@ -22,6 +23,8 @@ export type Harness = {
   config: Config;
   imap: number;
   imaps: number;
+  /** the SMTP port (MX), when started with { smtp: true } */
+  smtp: number;
   addUser(address: string, password?: string): Promise<string>;
   deliver(accountId: string, raw: string | Buffer): Promise<{ uid: number }>;
   /** an imapflow client, logged in (unless told not to) */
@@ -30,27 +33,30 @@ export type Harness = {
   stop(): Promise<void>;
 };
 
-export async function startHarness(env: Record<string, string> = {}, dir = tempDir('postlog-imap-')): Promise<Harness> {
-  const config = loadConfig(undefined, { POSTLOG_IMAP_PORT: '0', POSTLOG_IMAPS_PORT: '0', POSTLOG_LOG_LEVEL: 'silent', ...env });
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { smtp?: boolean } = {},
+  dir = tempDir('postlog-imap-'),
+): Promise<Harness> {
+  const ports = { POSTLOG_IMAP_PORT: '0', POSTLOG_IMAPS_PORT: '0', POSTLOG_SMTP_PORT: '0', POSTLOG_SUBMISSION_PORT: '0', POSTLOG_SUBMISSIONS_PORT: '0' };
+  const config = loadConfig(undefined, { ...ports, POSTLOG_LOG_LEVEL: 'silent', ...env });
   const logger = pino({ level: process.env.IMAP_TEST_LOG ?? 'silent' });
   let runtime: Runtime;
-  let started: Started;
+  let started: Started[] = [];
   const clients = new Set<ImapFlow>();
   const harness = {} as Harness;
   const boot = async () => {
     runtime = await openRuntime(dir.path, { follow: true, config, logger, throttle: NO_THROTTLE });
     const tls = await loadTls(config, dir.path);
-    started = await imapFrontEnd.start({ runtime, config, tls, logger: logger.child({ proto: 'imap' }) });
-    Object.assign(harness, {
-      runtime,
-      imap: started.listeners.find((l) => l.service === 'imap')!.port,
-      imaps: started.listeners.find((l) => l.service === 'imaps')!.port,
-    });
+    const frontEnds = options.smtp ? [imapFrontEnd, smtpFrontEnd] : [imapFrontEnd];
+    started = await Promise.all(frontEnds.map((f) => f.start({ runtime, config, tls, logger: logger.child({ proto: f.name }) })));
+    const port = (service: string) => started.flatMap((s) => s.listeners).find((l) => l.service === service)?.port ?? 0;
+    Object.assign(harness, { runtime, imap: port('imap'), imaps: port('imaps'), smtp: port('smtp') });
   };
   const shutdown = async () => {
     for (const c of clients) c.close();
     clients.clear();
-    await started.close();
+    for (const s of started) await s.close();
     await runtime.close();
   };
   await boot();

@@ -52,7 +52,8 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
     connection.start();
   };
   const plain = createPlainServer((socket) => serve(socket, plainEnv, false));
-  const implicit = createTlsServer({ secureContext }, (socket) => serve(socket, tlsEnv, true));
+  // The server takes key and cert itself: a prepared secureContext alone fails the handshake.
+  const implicit = createTlsServer({ key: settings.tls.key, cert: settings.tls.cert }, (socket) => serve(socket, tlsEnv, true));
   implicit.on('tlsClientError', (error, socket) => logger.debug({ err: error, client: socket.remoteAddress }, 'TLS handshake failed'));
 
   const listeners: Listener[] = [
