@@ -41,7 +41,6 @@ export class ImapConnection implements ImapContext {
   readonly clientAddress: string;
   readonly runtime: Runtime;
   readonly options: ImapOptions;
-  readonly canStartTls: boolean;
   readonly enabled = new Set<string>();
   log: Logger;
   secure: boolean;
@@ -67,10 +66,14 @@ export class ImapConnection implements ImapContext {
     this.clientAddress = normalizeAddress(socket.remoteAddress);
     this.runtime = env.runtime;
     this.options = env.options;
-    this.canStartTls = !secure && env.startTls !== undefined;
     this.parser = new RequestParser({ maxLineBytes: 64 * 1024 });
     this.log = env.logger.child({ cid: this.cid });
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  /** STARTTLS is on offer: a plain-port connection not yet upgraded */
+  get canStartTls(): boolean {
+    return !this.secure && this.env.startTls !== undefined;
   }
 
   start(): void {

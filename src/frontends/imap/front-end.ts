@@ -1,9 +1,10 @@
 // The IMAP front-end: a plain listener offering STARTTLS (config.ports.imap) and an implicit-TLS
 // one (config.ports.imaps), both serving the runtime's mailboxes.
-import { createServer as createPlainServer, type Server, type Socket } from 'node:net';
+import { createServer as createPlainServer, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { listen } from '../listen.ts';
 import type { Runtime } from '../runtime.ts';
 import type { FrontEnd, Listener, ServerContext, Started } from '../server.ts';
 import type { TlsMaterial } from '../tls.ts';
@@ -71,17 +72,6 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
       watch.close();
     },
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 export const imapFrontEnd: FrontEnd = {
