@@ -60,11 +60,11 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.failure;
   }
 
-  /** Catches up (rebuilding projections whose version changed), then follows the log. */
-  async start(): Promise<void> {
+  /** Catches up (rebuilding projections whose version changed), then follows the log unless told not to. */
+  async start(follow = this.options.until === undefined): Promise<void> {
     for (const e of this.entries) if (e.checkpoint.version !== e.projection.version) await this.drop(e);
     await this.catchUp();
-    if (this.options.until === undefined) void this.follow();
+    if (follow) void this.follow();
   }
 
   /** Applies everything in the log (up to `until`) that some projection has not applied yet. */
@@ -140,7 +140,10 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     try {
       await this.root.transaction(() => {
         for (const entry of this.entries) {
-          let last = entry.checkpoint.position;
+          // Another process (the CLI beside a running server) may have applied some of these
+          // already: the stored checkpoint, read inside this write transaction, decides.
+          let last = this.checkpoints.get(entry.projection.name)?.position ?? 0;
+          const before = last;
           for (const recorded of batch) {
             if (recorded.position <= last) continue;
             const { type, meta } = recorded.event;
@@ -156,7 +159,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
             }
             last = recorded.position;
           }
-          if (last !== entry.checkpoint.position) this.checkpoints.putSync(entry.projection.name, { position: last, version: entry.projection.version });
+          if (last !== before) this.checkpoints.putSync(entry.projection.name, { position: last, version: entry.projection.version });
         }
       });
     } catch (error) {
@@ -171,8 +174,10 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   }
 
   private async drop(entry: Entry): Promise<void> {
-    await entry.db.clearAsync();
-    await this.checkpoints.remove(entry.projection.name);
+    await this.root.transaction(() => {
+      entry.db.clearSync();
+      this.checkpoints.removeSync(entry.projection.name);
+    });
     entry.checkpoint = { position: 0, version: entry.projection.version };
   }
 
