@@ -60,7 +60,7 @@ export async function startPop3(settings: Pop3ServerOptions): Promise<Started> {
     connection.start();
   };
   const plain = createPlainServer((socket) => serve(socket, plainEnv, false));
-  const implicit = createTlsServer({ secureContext }, (socket) => serve(socket, tlsEnv, true));
+  const implicit = createTlsServer({ key: settings.tls.key, cert: settings.tls.cert }, (socket) => serve(socket, tlsEnv, true));
   implicit.on('tlsClientError', (error, socket) => logger.debug({ err: error, client: socket.remoteAddress }, 'TLS handshake failed'));
 
   const listeners: Listener[] = [
