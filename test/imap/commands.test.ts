@@ -126,6 +126,55 @@ describe('IMAP commands on the wire', () => {
     wire.close();
   });
 
+  it('keeps a deleted parent as \\Noselect, renames INBOX by moving its messages, lists patterns', async () => {
+    const wire = await session();
+    assert.deepEqual(await wire.command('a', 'CREATE "Parent/Child"'), ['a OK CREATE completed\r\n']);
+    assert.deepEqual(await wire.command('b', 'DELETE Parent'), ['b OK DELETE completed\r\n']);
+    assert.deepEqual(await wire.command('c', 'LIST "" "Parent*"'), [
+      '* LIST (\\Noselect \\HasChildren) "/" Parent\r\n',
+      '* LIST (\\HasNoChildren) "/" Parent/Child\r\n',
+      'c OK LIST completed\r\n',
+    ]);
+    assert.deepEqual(await wire.command('d', 'LIST "" %'), [
+      '* LIST (\\HasNoChildren \\Archive) "/" Archive\r\n',
+      '* LIST (\\HasNoChildren \\Drafts) "/" Drafts\r\n',
+      '* LIST (\\HasNoChildren) "/" INBOX\r\n',
+      '* LIST (\\HasNoChildren \\Junk) "/" Junk\r\n',
+      '* LIST (\\Noselect \\HasChildren) "/" Parent\r\n',
+      '* LIST (\\HasNoChildren \\Sent) "/" Sent\r\n',
+      '* LIST (\\HasNoChildren \\Trash) "/" Trash\r\n',
+      'd OK LIST completed\r\n',
+    ]);
+    assert.deepEqual(await wire.command('e', 'LIST "" ""'), ['* LIST (\\Noselect) "/" ""\r\n', 'e OK LIST completed\r\n']);
+    assert.deepEqual(await wire.command('f', 'SELECT Parent'), ['f NO [NONEXISTENT] No such mailbox\r\n']);
+    const owner = await h.addUser('renamer@example.test');
+    await h.deliver(owner, message(7));
+    const other = await Wire.open(h.imap);
+    await other.login('renamer@example.test', PASSWORD);
+    assert.deepEqual(await other.command('r', 'RENAME inbox "Old Inbox"'), ['r OK RENAME completed\r\n']);
+    assert.deepEqual(await other.command('s', 'STATUS INBOX (MESSAGES)'), ['* STATUS INBOX (MESSAGES 0)\r\n', 's OK STATUS completed\r\n']);
+    assert.deepEqual(await other.command('t', 'STATUS "Old Inbox" (MESSAGES UIDNEXT)'), ['* STATUS "Old Inbox" (MESSAGES 1 UIDNEXT 2)\r\n', 't OK STATUS completed\r\n']);
+    other.close();
+    wire.close();
+  });
+
+  it('unselects, enables nothing it does not have, and expunges by UID', async () => {
+    const owner = await h.addUser('uidx@example.test');
+    for (let i = 1; i <= 3; i++) await h.deliver(owner, message(i));
+    const wire = await Wire.open(h.imap);
+    await wire.login('uidx@example.test', PASSWORD);
+    assert.deepEqual(await wire.command('a', 'ENABLE CONDSTORE'), ['* ENABLED\r\n', 'a OK ENABLE completed\r\n']);
+    await wire.command('s', 'SELECT INBOX');
+    await wire.command('b', 'STORE 1:3 +FLAGS.SILENT (\\Deleted)');
+    assert.deepEqual(await wire.command('c', 'UID EXPUNGE 2:3'), ['* 3 EXPUNGE\r\n', '* 2 EXPUNGE\r\n', 'c OK UID EXPUNGE completed\r\n']);
+    assert.deepEqual(await wire.command('d', 'UNSELECT'), ['d OK UNSELECT completed\r\n']);
+    assert.deepEqual(await wire.command('e', 'STATUS INBOX (MESSAGES)'), ['* STATUS INBOX (MESSAGES 1)\r\n', 'e OK STATUS completed\r\n']);
+    await wire.command('s2', 'SELECT INBOX');
+    assert.deepEqual(await wire.command('f', 'CLOSE'), ['f OK CLOSE completed\r\n']);
+    assert.deepEqual(await wire.command('g', 'STATUS INBOX (MESSAGES)'), ['* STATUS INBOX (MESSAGES 0)\r\n', 'g OK STATUS completed\r\n']);
+    wire.close();
+  });
+
   it('answers bad input with BAD or NO and keeps the session usable', async () => {
     const wire = await session();
     await wire.command('s', 'SELECT INBOX');
