@@ -1,18 +1,15 @@
 // An IMAP server on 127.0.0.1 port 0, started in-process on a temporary data directory, with
 // helpers to add users, deliver messages as local delivery does, and connect imapflow.
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import pino from 'pino';
 import { ImapFlow } from 'imapflow';
 import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
 import { loadConfig, type Config } from '../../src/frontends/config.ts';
 import { loadTls } from '../../src/frontends/tls.ts';
-import { commandContext } from '../../src/frontends/context.ts';
-import { receiveMessage } from '../../src/domain/message/intake.ts';
 import { imapFrontEnd } from '../../src/frontends/imap/front-end.ts';
 import { smtpFrontEnd } from '../../src/frontends/smtp/front-end.ts';
 import type { Started } from '../../src/frontends/server.ts';
-import { settled, tempDir } from '../helpers/runtime.ts';
+import { addTestUser, deliverRaw, tempDir } from '../helpers/runtime.ts';
 
 export const PASSWORD = 'correct horse battery';
 const NO_THROTTLE = { windowMs: 60_000, baseDelayMs: 0, maxDelayMs: 0, refuseAfter: { account: 1000, client: 1000 }, maxEntries: 1000 };
@@ -60,25 +57,11 @@ export async function startHarness(
     await runtime.close();
   };
   await boot();
-  const admin = () => commandContext({ kind: 'admin', id: 'test', protocol: 'cli' }, runtime.origin);
   Object.assign(harness, {
     dataDir: dir.path,
     config,
-    async addUser(address: string, password = PASSWORD) {
-      const domain = address.split('@')[1]!;
-      if (!(await runtime.directoryService.domains()).includes(domain)) await runtime.directoryService.addDomain(domain, admin());
-      const accountId = await runtime.directoryService.addUser(address, admin(), { password });
-      await settled(runtime);
-      return accountId;
-    },
-    async deliver(accountId: string, raw: string | Buffer) {
-      const received = await receiveMessage(runtime.storage.blobs, Readable.from([Buffer.from(raw)]));
-      const ctx = admin();
-      const source = { kind: 'delivery', mailFrom: 'sender@example.net', rcptTo: 'local', clientAddress: 'local', transactionId: randomUUID() } as const;
-      const appended = await runtime.mail.deliver(accountId, { ...received, internalDate: ctx.now, flags: [], source }, ctx);
-      await settled(runtime);
-      return { uid: appended.uids[0]! };
-    },
+    addUser: (address: string, password = PASSWORD) => addTestUser(runtime, address, password),
+    deliver: (accountId: string, raw: string | Buffer) => deliverRaw(runtime, accountId, raw),
     async client(user: string, options: { login?: boolean; secure?: boolean } = {}) {
       const client = new ImapFlow({
         host: '127.0.0.1',

@@ -4,20 +4,13 @@ import pino from 'pino';
 import { openRuntime } from '../../src/frontends/runtime.ts';
 import { loadConfig } from '../../src/frontends/config.ts';
 import { loadTls } from '../../src/frontends/tls.ts';
-import { commandContext } from '../../src/frontends/context.ts';
 import { imapFrontEnd } from '../../src/frontends/imap/front-end.ts';
-import { settled } from '../helpers/runtime.ts';
+import { addTestUser } from '../helpers/runtime.ts';
 
 const [dataDir, user, password] = process.argv.slice(2) as [string, string, string];
 const config = loadConfig(undefined, { POSTLOG_IMAP_PORT: '0', POSTLOG_IMAPS_PORT: '0', POSTLOG_LOG_LEVEL: 'silent' });
 const logger = pino({ level: 'silent' });
 const runtime = await openRuntime(dataDir, { follow: true, config, logger });
-const admin = commandContext({ kind: 'admin', id: 'test', protocol: 'cli' }, runtime.origin);
-if (!(await runtime.mail.accountOf(user))) {
-  const domain = user.split('@')[1]!;
-  if (!(await runtime.directoryService.domains()).includes(domain)) await runtime.directoryService.addDomain(domain, admin);
-  await runtime.directoryService.addUser(user, admin, { password });
-  await settled(runtime);
-}
+if (!(await runtime.mail.accountOf(user))) await addTestUser(runtime, user, password);
 const started = await imapFrontEnd.start({ runtime, config, tls: await loadTls(config, dataDir), logger });
 process.stdout.write(JSON.stringify({ imap: started.listeners.find((l) => l.service === 'imap')!.port }) + '\n');
