@@ -20,8 +20,8 @@ export type Harness = {
   pop3s: number;
   addUser(address: string, password?: string): Promise<string>;
   deliver(accountId: string, raw: string | Buffer): Promise<{ uid: number; emailId: string }>;
-  /** stops the server and the runtime, then starts both again on the same data */
-  restart(): Promise<void>;
+  /** stops the server and the runtime, runs `between` (e.g. the CLI on the data directory), starts both again */
+  restart(between?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -58,8 +58,9 @@ export async function startHarness(options: HarnessOptions = {}, dir = tempDir('
     config,
     addUser: (address: string, password = PASSWORD) => addTestUser(runtime, address, password),
     deliver: (accountId: string, raw: string | Buffer) => deliverRaw(runtime, accountId, raw),
-    async restart() {
+    async restart(between?: () => Promise<void>) {
       await shutdown();
+      await between?.();
       await boot();
     },
     async stop() {

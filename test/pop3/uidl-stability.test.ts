@@ -1,0 +1,98 @@
+// A POP3 client that leaves mail on the server must never download it again: each message's
+// UIDL survives `postlog rebuild`, a restart, and a move out of INBOX and back (new UIDs).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { INBOX } from '../../src/domain/account/names.ts';
+import { PASSWORD, sampleMessage, startHarness, type Harness } from './harness.ts';
+import { Wire } from './wire.ts';
+import { userContext } from '../helpers/runtime.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/postlog.js', import.meta.url));
+const USER = 'keeper@example.test';
+
+/** Message-ID of each message -> its UIDLs (two when two copies of one email are in INBOX). */
+async function uidlsByMessage(h: Harness): Promise<Map<string, string[]>> {
+  const wire = await Wire.connect(h.pop3);
+  await wire.line();
+  await wire.command(`USER ${USER}`);
+  assert.match(await wire.command(`PASS ${PASSWORD}`), /^\+OK/);
+  assert.equal(await wire.command('UIDL'), '+OK Unique-ID listing follows');
+  const listing = (await wire.body()).split('\r\n').slice(0, -2).map((l) => l.split(' ') as [string, string]);
+  const out = new Map<string, string[]>();
+  for (const [number, uidl] of listing) {
+    assert.match(uidl, /^[\x21-\x7e]{1,70}$/);
+    assert.match(await wire.command(`TOP ${number} 0`), /^\+OK/);
+    const messageId = /^Message-ID: (.*)$/m.exec(await wire.body())![1]!;
+    out.set(messageId, [...(out.get(messageId) ?? []), uidl].sort());
+  }
+  assert.equal(new Set(listing.map(([, u]) => u)).size, listing.length, 'UIDLs are unique');
+  await wire.command('QUIT');
+  return out;
+}
+
+function rebuildWithCli(dataDir: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [CLI, 'rebuild', '--data', dataDir], { env: { ...process.env, POSTLOG_LOG_LEVEL: 'warn' } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+describe('POP3 UIDLs never change', () => {
+  let h: Harness;
+  let accountId: string;
+
+  before(async () => {
+    h = await startHarness();
+    accountId = await h.addUser(USER);
+    for (let i = 1; i <= 6; i++) await h.deliver(accountId, sampleMessage(i));
+  });
+  after(() => h.stop());
+
+  it('across a rebuild, a restart, and a move out of INBOX and back', async () => {
+    const ctx = userContext(h.runtime, accountId);
+    const inbox = (await h.runtime.mail.mailbox(accountId, INBOX)).mailboxId;
+    // Two copies of one email in INBOX (an IMAP COPY into the same folder does this).
+    const [, second] = await h.runtime.mail.uids(inbox);
+    await h.runtime.mail.copy(inbox, [second!], inbox, ctx);
+    await h.runtime.runner.waitFor(await h.runtime.storage.events.headPosition());
+
+    const before = await uidlsByMessage(h);
+    assert.equal(before.size, 6);
+    const copies = [...before.values()].find((ids) => ids.length === 2)!;
+    assert.ok(copies, 'the copied email has two UIDLs');
+    assert.ok(copies.some((id) => !id.includes('.')) && copies.some((id) => /\.[0-9a-f]{8}$/.test(id)), copies.join(' '));
+
+    // `postlog rebuild` on the stopped server's data, then a restart.
+    let output = '';
+    await h.restart(async () => {
+      output = await rebuildWithCli(h.dataDir);
+    });
+    assert.match(output, /^rebuilt .*mailboxes/m);
+    assert.deepEqual(await uidlsByMessage(h), before);
+
+    // A rebuild inside the running server as well.
+    await h.runtime.runner.stop();
+    await h.runtime.runner.rebuild();
+    await h.restart();
+    assert.deepEqual(await uidlsByMessage(h), before);
+
+    // Every message that has one copy leaves INBOX and comes back with a new UID.
+    const archive = (await h.runtime.mail.mailbox(accountId, 'Archive')).mailboxId;
+    const records = h.runtime.mailboxes.messages(inbox);
+    const single = records.filter((r) => records.filter((o) => o.emailId === r.emailId).length === 1).map((r) => r.uid);
+    await h.runtime.mail.move(inbox, single, archive, ctx);
+    const archived = await h.runtime.mail.uids(archive);
+    await h.runtime.mail.move(archive, archived, inbox, ctx);
+    await h.runtime.runner.waitFor(await h.runtime.storage.events.headPosition());
+    const uidsNow = await h.runtime.mail.uids(inbox);
+    assert.ok(Math.min(...uidsNow.filter((u) => !records.some((r) => r.uid === u))) > Math.max(...records.map((r) => r.uid)), 'new UIDs');
+    assert.deepEqual(await uidlsByMessage(h), before);
+
+    // And once more after a restart on top of all that.
+    await h.restart();
+    assert.deepEqual(await uidlsByMessage(h), before);
+  });
+});
