@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Database, RootDatabase } from 'lmdb';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.ts';
 import { KNOWN_EVENT_TYPES } from '../domain/event-types.ts';
+import { DomainError } from '../domain/decider.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 
@@ -83,7 +84,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   async rebuild(names?: readonly string[], onProgress?: (position: number) => void): Promise<number> {
     const chosen = names?.length ? this.entries.filter((e) => names.includes(e.projection.name)) : this.entries;
     const unknown = names?.filter((n) => !this.entries.some((e) => e.projection.name === n)) ?? [];
-    if (unknown.length) throw new Error(`unknown projection ${unknown.join(', ')}: known are ${this.names().join(', ')}`);
+    if (unknown.length) throw new DomainError('NotFound', `unknown projection ${unknown.join(', ')}: known are ${this.names().join(', ')}`);
     for (const e of chosen) await this.drop(e);
     await this.catchUp(onProgress);
     return this.position;
