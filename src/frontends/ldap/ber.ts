@@ -43,28 +43,70 @@ export function integer(value: number): Buffer {
   return Buffer.from([0x02, bytes.length, ...bytes]);
 }
 
-/** PartialAttribute ::= SEQUENCE { type AttributeDescription, vals SET OF AttributeValue } */
-export function partialAttribute(name: string, values: readonly string[]): Buffer {
-  return tlv(0x30, [octetString(name), tlv(0x31, values.map((v) => octetString(v)))]);
+export type EncodedEntry = Readonly<{
+  /** the DN as an OCTET STRING, then for each attribute its PartialAttribute and its type-only form */
+  buffer: Buffer;
+  dnEnd: number;
+  /** four numbers per attribute: its index in the input, start, end of the full form, end of the type-only form */
+  spans: Int32Array;
+}>;
+
+/** Encodes an entry's DN and attributes into one buffer (one allocation per entry, not per value). */
+export function encodeEntry(dn: string, attributes: readonly (readonly [name: string, values: readonly string[]])[]): EncodedEntry {
+  const dnBytes = Buffer.byteLength(dn);
+  let total = headerSize(dnBytes) + dnBytes;
+  const sizes = attributes.map(([name, values]) => {
+    const nameBytes = Buffer.byteLength(name);
+    const nameTlv = headerSize(nameBytes) + nameBytes;
+    const valueBytes = values.map((v) => Buffer.byteLength(v));
+    const setLength = valueBytes.reduce((sum, n) => sum + headerSize(n) + n, 0);
+    const full = nameTlv + headerSize(setLength) + setLength;
+    const typeOnly = nameTlv + 2;
+    total += headerSize(full) + full + headerSize(typeOnly) + typeOnly;
+    return { nameBytes, valueBytes, setLength, full, typeOnly };
+  });
+  const buffer = Buffer.allocUnsafe(total);
+  const octets = (at: number, text: string, bytes: number) => {
+    at = writeHeader(buffer, at, 0x04, bytes);
+    return at + buffer.write(text, at, bytes, 'utf8');
+  };
+  let at = octets(0, dn, dnBytes);
+  const dnEnd = at;
+  const spans = new Int32Array(attributes.length * 4);
+  attributes.forEach(([name, values], i) => {
+    const size = sizes[i]!;
+    spans[i * 4] = i;
+    spans[i * 4 + 1] = at;
+    at = writeHeader(buffer, at, 0x30, size.full);
+    at = octets(at, name, size.nameBytes);
+    at = writeHeader(buffer, at, 0x31, size.setLength);
+    values.forEach((v, k) => (at = octets(at, v, size.valueBytes[k]!)));
+    spans[i * 4 + 2] = at;
+    at = writeHeader(buffer, at, 0x30, size.typeOnly);
+    at = octets(at, name, size.nameBytes);
+    at = writeHeader(buffer, at, 0x31, 0);
+    spans[i * 4 + 3] = at;
+  });
+  return { buffer, dnEnd, spans };
 }
 
 /**
  * LDAPMessage { messageID, SearchResultEntry [APPLICATION 4] { objectName, attributes } },
- * written into one buffer from the encoded DN and attribute encodings.
+ * copied from an encoded entry: the DN and the chosen attribute ranges ([start, end] pairs).
  */
-export function searchResultEntry(messageId: number, encodedDn: Buffer, attributes: readonly Buffer[]): Buffer {
+export function searchResultEntry(messageId: number, entry: EncodedEntry, ranges: readonly number[]): Buffer {
   const id = integer(messageId);
   let attrsLength = 0;
-  for (const a of attributes) attrsLength += a.length;
-  const entryLength = encodedDn.length + headerSize(attrsLength) + attrsLength;
+  for (let i = 0; i < ranges.length; i += 2) attrsLength += ranges[i + 1]! - ranges[i]!;
+  const entryLength = entry.dnEnd + headerSize(attrsLength) + attrsLength;
   const messageLength = id.length + headerSize(entryLength) + entryLength;
   const out = Buffer.allocUnsafe(headerSize(messageLength) + messageLength);
   let at = writeHeader(out, 0, 0x30, messageLength);
   at += id.copy(out, at);
   at = writeHeader(out, at, 0x64, entryLength);
-  at += encodedDn.copy(out, at);
+  at += entry.buffer.copy(out, at, 0, entry.dnEnd);
   at = writeHeader(out, at, 0x30, attrsLength);
-  for (const a of attributes) at += a.copy(out, at);
+  for (let i = 0; i < ranges.length; i += 2) at += entry.buffer.copy(out, at, ranges[i]!, ranges[i + 1]!);
   return out;
 }
 

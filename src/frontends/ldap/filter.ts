@@ -20,7 +20,7 @@ function valueOf(filter: LdapFilter): string {
 }
 
 /** Does `value` hold initial, then each of `any` in order, then final, without overlaps? */
-function substringMatch(value: string, initial: string, any: readonly string[], final: string): boolean {
+export function substringMatch(value: string, initial: string, any: readonly string[], final: string): boolean {
   if (!value.startsWith(initial)) return false;
   let at = initial.length;
   for (const part of any) {
@@ -31,14 +31,15 @@ function substringMatch(value: string, initial: string, any: readonly string[], 
   return value.length - final.length >= at && value.endsWith(final);
 }
 
-function attributeTest(filter: LdapFilter, test: (match: readonly string[], syntax: Syntax) => boolean): Predicate {
+/** TRUE when some value of the attribute passes `test`; Undefined for an unknown attribute type. */
+function attributeTest(filter: LdapFilter, test: (value: string, syntax: Syntax) => boolean): Predicate {
   const type = attributeType(filter.attribute ?? '');
   if (!type) return UNDEFINED;
-  const key = type.name.toLowerCase();
-  const syntax = type.syntax;
+  const { slot, syntax } = type;
   return (entry) => {
-    const attribute = entry.attributes.get(key);
-    return attribute && test(attribute.match, syntax) ? 1 : 0;
+    const match = entry.match[slot];
+    if (match) for (let i = 0; i < match.length; i++) if (test(match[i]!, syntax)) return 1;
+    return 0;
   };
 }
 
@@ -72,16 +73,16 @@ function compile(filter: LdapFilter, depth: number, budget: { nodes: number }): 
       return attributeTest(filter, () => true);
     case 'EqualityFilter':
     case 'ApproximateFilter': {
-      const raw = valueOf(filter);
-      return attributeTest(filter, (match, syntax) => match.includes(normalizeValue(syntax, raw)));
+      const wanted = normalizeValue(attributeType(filter.attribute ?? '')?.syntax ?? 'text', valueOf(filter));
+      return attributeTest(filter, (value) => value === wanted);
     }
     case 'GreaterThanEqualsFilter':
     case 'LessThanEqualsFilter': {
       const raw = valueOf(filter);
       const atLeast = filter.type === 'GreaterThanEqualsFilter';
-      return attributeTest(filter, (match, syntax) => {
+      return attributeTest(filter, (v, syntax) => {
         const bound = normalizeValue(syntax, raw);
-        return match.some((v) => (syntax === 'integer' ? (atLeast ? Number(v) >= Number(bound) : Number(v) <= Number(bound)) : atLeast ? v >= bound : v <= bound));
+        return syntax === 'integer' ? (atLeast ? Number(v) >= Number(bound) : Number(v) <= Number(bound)) : atLeast ? v >= bound : v <= bound;
       });
     }
     case 'SubstringFilter': {
@@ -90,7 +91,12 @@ function compile(filter: LdapFilter, depth: number, budget: { nodes: number }): 
       const initial = norm(filter.initial);
       const any = (filter.any ?? []).map(norm).filter(Boolean);
       const final = norm(filter.final);
-      return attributeTest(filter, (match) => match.some((v) => substringMatch(v, initial, any, final)));
+      // The address book's `*smi*`: one part, anywhere.
+      if (!initial && !final && any.length === 1) {
+        const part = any[0]!;
+        return attributeTest(filter, (v) => v.includes(part));
+      }
+      return attributeTest(filter, (v) => substringMatch(v, initial, any, final));
     }
     default:
       // Extensible matching and anything newer: Undefined, as for a type we do not know.

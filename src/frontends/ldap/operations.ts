@@ -60,7 +60,7 @@ function bindTarget(tree: DirectoryTree, req: AnyRequest): string {
   const rdns = rdnsOf(dn);
   const key = dnKey(rdns);
   const entry = tree.byKey.get(key);
-  if (entry?.accountId) return entry.attributes.get('mail')!.values[0]!;
+  if (entry?.accountId) return entry.values[attributeType('mail')!.slot]![0]!;
   const first = rdns[0];
   const underSuffix = rdns.length === 1 || key.endsWith(',' + tree.suffix.key);
   if (first?.length === 1 && attributeType(first[0]![0])?.name === 'mail' && underSuffix) return first[0]![1];
@@ -119,9 +119,9 @@ export function mountOperations(server: LdapServer, env: OperationsEnv): void {
     const entry = env.tree.current().byKey.get(dnKey(rdnsOf(dn)));
     if (!entry) throw new LdapRefusal('noSuchObject', 'no such object');
     const type = attributeType(req.attribute ?? '');
-    const attribute = type && entry.attributes.get(type.name.toLowerCase());
-    if (!type || !attribute) throw new LdapRefusal('noSuchObject', `the entry has no attribute ${req.attribute}`);
-    res.end(attribute.match.includes(normalizeValue(type.syntax, String(req.value ?? ''))) ? RESULT.compareTrue : RESULT.compareFalse);
+    const match = type && entry.match[type.slot];
+    if (!type || !match) throw new LdapRefusal('noSuchObject', `the entry has no attribute ${req.attribute}`);
+    res.end(match.includes(normalizeValue(type.syntax, String(req.value ?? ''))) ? RESULT.compareTrue : RESULT.compareFalse);
   }));
 
   const readOnly: Operation = () => {

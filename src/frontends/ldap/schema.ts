@@ -3,9 +3,9 @@
 
 export type Syntax = 'text' | 'phone' | 'dn' | 'integer';
 
-type AttributeType = Readonly<{ name: string; syntax: Syntax; operational?: boolean }>;
+type AttributeType = Readonly<{ name: string; syntax: Syntax; operational?: boolean; /** index into Entry.match */ slot: number }>;
 
-const TYPES: readonly (AttributeType & { aliases?: readonly string[] })[] = [
+const TYPES: readonly (Omit<AttributeType, 'slot'> & { aliases?: readonly string[] })[] = [
   { name: 'objectClass', syntax: 'text', aliases: ['2.5.4.0'] },
   { name: 'uid', syntax: 'text', aliases: ['userid', '0.9.2342.19200300.100.1.1'] },
   { name: 'cn', syntax: 'text', aliases: ['commonName', '2.5.4.3'] },
@@ -30,8 +30,13 @@ const TYPES: readonly (AttributeType & { aliases?: readonly string[] })[] = [
   { name: 'structuralObjectClass', syntax: 'text', operational: true },
 ];
 
+export const SLOTS = TYPES.length;
+
 const BY_NAME = new Map<string, AttributeType>();
-for (const t of TYPES) for (const n of [t.name, ...(t.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), t);
+for (const [slot, t] of TYPES.entries()) for (const n of [t.name, ...(t.aliases ?? [])]) BY_NAME.set(n.toLowerCase(), { ...t, slot });
+
+/** Operational attributes (RFC 4512) are returned only when asked for by name or with "+". */
+export const OPERATIONAL_SLOTS: ReadonlySet<number> = new Set(TYPES.flatMap((t, slot) => (t.operational ? [slot] : [])));
 
 /** The attribute type a name (any case, alias or OID) stands for; undefined when unknown. */
 export function attributeType(name: string): AttributeType | undefined {

@@ -2,9 +2,10 @@
 // attributes asked for, within the size and time limits; returned as encoded result entries.
 import { searchResultEntry } from './ber.ts';
 import { compileFilter } from './filter.ts';
+import { evaluate } from './filter-index.ts';
 import type { LdapFilter } from './ldapjs.ts';
 import { LdapRefusal, type ResultName } from './results.ts';
-import { attributeType } from './schema.ts';
+import { attributeType, OPERATIONAL_SLOTS } from './schema.ts';
 import type { DirectoryTree, Entry } from './tree.ts';
 
 export type Scope = 0 | 1 | 2;
@@ -25,23 +26,26 @@ export type SearchLimits = Readonly<{ sizeLimit: number; timeLimitSeconds: numbe
 
 export type SearchOutcome = Readonly<{ messages: Buffer[]; result: ResultName; diagnostic: string }>;
 
-type Selection = Readonly<{ user: boolean; operational: boolean; keys: ReadonlySet<string>; none: boolean }>;
+type Selection = Readonly<{ user: boolean; operational: boolean; slots: ReadonlySet<number>; none: boolean }>;
 
 function selection(requested: readonly string[]): Selection {
   const names = requested.map((n) => n.trim().toLowerCase()).filter(Boolean);
-  const keys = new Set(names.map((n) => attributeType(n)?.name.toLowerCase()).filter((k): k is string => k !== undefined));
+  const slots = new Set(names.map((n) => attributeType(n)?.slot).filter((k): k is number => k !== undefined));
   const none = names.length > 0 && names.every((n) => n === '1.1');
-  return { user: names.length === 0 || names.includes('*'), operational: names.includes('+'), keys, none };
+  return { user: names.length === 0 || names.includes('*'), operational: names.includes('+'), slots, none };
 }
 
-function encodedAttributes(entry: Entry, select: Selection, typesOnly: boolean, everything: boolean): Buffer[] {
+/** [start, end] pairs of the chosen attributes in the entry's encoding. */
+function chosenRanges(entry: Entry, select: Selection, typesOnly: boolean, everything: boolean): number[] {
   if (select.none) return [];
-  const out: Buffer[] = [];
-  for (const [key, attribute] of entry.attributes) {
-    const wanted = select.keys.has(key) || (attribute.operational ? select.operational : select.user) || (everything && (select.user || select.operational));
-    if (wanted) out.push(typesOnly ? attribute.encodedType : attribute.encoded);
+  const ranges: number[] = [];
+  const spans = entry.encoded.spans;
+  for (let i = 0; i < entry.slots.length; i++) {
+    const slot = entry.slots[i]!;
+    const wanted = select.slots.has(slot) || (OPERATIONAL_SLOTS.has(slot) ? select.operational : select.user) || (everything && (select.user || select.operational));
+    if (wanted) ranges.push(typesOnly ? spans[i * 4 + 2]! : spans[i * 4 + 1]!, typesOnly ? spans[i * 4 + 3]! : spans[i * 4 + 2]!);
   }
-  return out;
+  return ranges;
 }
 
 /** The entries a scope covers under `base`, in tree order. */
@@ -83,12 +87,14 @@ export function runSearch(
   const deadline = clock() + seconds * 1000;
   const messages: Buffer[] = [];
   const scope = candidates(tree, query.baseKey, query.scope);
+  // Many candidates: answer the filter from the columns when it can be (see filter-index.ts).
+  const flags = scope.length > 64 ? evaluate(query.filter, tree.filterIndex) : undefined;
   for (let i = 0; i < scope.length; i++) {
     if ((i & 255) === 255 && clock() > deadline) return { messages, result: 'timeLimitExceeded', diagnostic: `time limit of ${seconds} s exceeded` };
     const entry = scope[i]!;
-    if (!matches(entry)) continue;
+    if (!(flags && entry.position >= 0 ? flags[entry.position] === 1 : matches(entry))) continue;
     if (messages.length >= sizeLimit) return { messages, result: 'sizeLimitExceeded', diagnostic: `size limit of ${sizeLimit} entries exceeded` };
-    messages.push(searchResultEntry(messageId, entry.encodedDn, encodedAttributes(entry, select, query.typesOnly, entry === tree.rootDse)));
+    messages.push(searchResultEntry(messageId, entry.encoded, chosenRanges(entry, select, query.typesOnly, entry === tree.rootDse)));
   }
   return { messages, result: 'success', diagnostic: '' };
 }

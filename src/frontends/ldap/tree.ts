@@ -4,56 +4,53 @@
 import { DIRECTORY_STREAM } from '../../domain/directory/events.ts';
 import type { DirectoryGroup, DirectoryUser, DirectoryView } from '../../projections/directory-view.ts';
 import type { ProjectionRunner } from '../../projections/runner.ts';
-import { octetString, partialAttribute } from './ber.ts';
+import { encodeEntry, type EncodedEntry } from './ber.ts';
 import { dnKey, dnString, rdnsOf, type Rdn } from './dn.ts';
+import { FilterIndex } from './filter-index.ts';
 import { parseDn } from './ldapjs.ts';
-import { attributeType, normalizeValue } from './schema.ts';
-
-export type Attribute = Readonly<{
-  name: string;
-  values: readonly string[];
-  /** the values as the equality rule compares them */
-  match: readonly string[];
-  operational: boolean;
-  encoded: Buffer;
-  encodedType: Buffer;
-}>;
+import { attributeType, normalizeValue, SLOTS } from './schema.ts';
 
 export type Entry = Readonly<{
   dn: string;
   key: string;
   /** key of the parent entry; '' for the suffix */
   parent: string;
-  encodedDn: Buffer;
-  /** by lower-cased primary attribute name */
-  attributes: ReadonlyMap<string, Attribute>;
+  /** the DN and every attribute, BER-encoded in one buffer (see ber.ts encodeEntry) */
+  encoded: EncodedEntry;
+  /** schema slot of each attribute, in the order of encoded.spans */
+  slots: readonly number[];
+  /** values by schema slot, as stored */
+  values: readonly (readonly string[] | undefined)[];
+  /** values by schema slot as the attribute's equality rule compares them (what filters read) */
+  match: readonly (readonly string[] | undefined)[];
   /** the user this entry is, for binds */
-  accountId?: string;
+  accountId: string | undefined;
+  /** index in DirectoryTree.entries (-1 for the rootDSE) */
+  position: number;
 }>;
 
 export const OID = { startTls: '1.3.6.1.4.1.1466.20037', whoAmI: '1.3.6.1.4.1.4203.1.11.3' } as const;
 
 type Values = Record<string, string | readonly string[] | undefined>;
 
-function entry(rdns: readonly Rdn[], values: Values, parent: string, accountId?: string): Entry {
+function entry(position: number, rdns: readonly Rdn[], given: Values, parent: string, accountId?: string): Entry {
   const dn = dnString(rdns);
-  const key = dnKey(rdns);
-  const attributes = new Map<string, Attribute>();
-  for (const [name, raw] of Object.entries(values)) {
+  const values: (readonly string[] | undefined)[] = new Array(SLOTS).fill(undefined);
+  const match: (readonly string[] | undefined)[] = new Array(SLOTS).fill(undefined);
+  const slots: number[] = [];
+  const encode: [string, readonly string[]][] = [];
+  for (const [name, raw] of Object.entries(given)) {
     const list = [...new Set((typeof raw === 'string' ? [raw] : (raw ?? [])).filter((v) => v !== ''))];
     if (!list.length) continue;
     const type = attributeType(name);
     if (!type) throw new Error(`the tree uses an attribute the schema does not know: ${name}`);
-    attributes.set(type.name.toLowerCase(), {
-      name: type.name,
-      values: list,
-      match: list.map((v) => normalizeValue(type.syntax, v)),
-      operational: type.operational ?? false,
-      encoded: partialAttribute(type.name, list),
-      encodedType: partialAttribute(type.name, []),
-    });
+    values[type.slot] = list;
+    match[type.slot] = list.map((v) => normalizeValue(type.syntax, v));
+    slots.push(type.slot);
+    encode.push([type.name, list]);
   }
-  return { dn, key, parent, encodedDn: octetString(dn), attributes, ...(accountId !== undefined && { accountId }) };
+  // One literal shape for every entry (a spread would leave some in dictionary mode: slow to read).
+  return { dn, key: dnKey(rdns), parent, encoded: encodeEntry(dn, encode), slots, values, match, accountId, position };
 }
 
 const operational = (dn: string, structural: string, leaf: boolean): Values => ({
@@ -83,8 +80,10 @@ export class DirectoryTree {
   readonly byAccount: ReadonlyMap<string, Entry>;
   readonly suffix: Entry;
   readonly rootDse: Entry;
+  /** columns for answering filters without visiting every entry */
+  readonly filterIndex: FilterIndex;
 
-  constructor(suffixDn: string, view: DirectoryView) {
+  constructor(suffixDn: string, view: Pick<DirectoryView, 'users' | 'groups' | 'ownerOf' | 'group'>) {
     const suffixRdns = rdnsOf(parseDn(suffixDn));
     if (!suffixRdns.length) throw new Error('the LDAP suffix must not be empty');
     const [[firstType, firstValue] = ['', '']] = suffixRdns[0]!;
@@ -93,7 +92,7 @@ export class DirectoryTree {
     const entries: Entry[] = [];
     const add = (e: Entry) => entries.push(e);
 
-    const suffix = entry(suffixRdns, {
+    const suffix = entry(0, suffixRdns, {
       objectClass: isDc ? ['top', 'dcObject', 'organization'] : ['top', 'organization'],
       [firstType]: firstValue,
       o: isDc ? suffixRdns.map((r) => r[0]![1]).join('.') : firstValue,
@@ -105,7 +104,7 @@ export class DirectoryTree {
     const users = view.users().sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
     const groupList = view.groups();
     for (const [rdns, list] of [[people, users], [groups, groupList]] as const) {
-      add(entry(rdns, { objectClass: ['top', 'organizationalUnit'], ou: rdns[0]![0]![1], ...operational(dnString(rdns), 'organizationalUnit', !list.length) }, suffix.key));
+      add(entry(entries.length, rdns, { objectClass: ['top', 'organizationalUnit'], ou: rdns[0]![0]![1], ...operational(dnString(rdns), 'organizationalUnit', !list.length) }, suffix.key));
     }
     const peopleKey = dnKey(people);
     const userDn = new Map<string, string>();
@@ -113,7 +112,7 @@ export class DirectoryTree {
       const rdns: Rdn[] = [[['uid', u.uid]], ...people];
       const dn = dnString(rdns);
       userDn.set(u.accountId, dn);
-      add(entry(rdns, { ...userValues(u), ...operational(dn, 'inetOrgPerson', true) }, peopleKey, u.accountId));
+      add(entry(entries.length, rdns, { ...userValues(u), ...operational(dn, 'inetOrgPerson', true) }, peopleKey, u.accountId));
     }
     const groupsKey = dnKey(groups);
     const groupDn = (g: DirectoryGroup) => dnString([[['cn', g.address]], ...groups]);
@@ -127,14 +126,15 @@ export class DirectoryTree {
     for (const g of groupList) {
       const rdns: Rdn[] = [[['cn', g.address]], ...groups];
       const members = g.members.map(memberDn).filter((dn): dn is string => dn !== undefined);
-      add(entry(rdns, { objectClass: ['top', 'groupOfNames'], cn: [g.address, g.name], mail: g.address, member: members, ...operational(groupDn(g), 'groupOfNames', true) }, groupsKey));
+      add(entry(entries.length, rdns, { objectClass: ['top', 'groupOfNames'], cn: [g.address, g.name], mail: g.address, member: members, ...operational(groupDn(g), 'groupOfNames', true) }, groupsKey));
     }
 
     this.entries = entries;
     this.byKey = new Map(entries.map((e) => [e.key, e]));
     this.byAccount = new Map(entries.flatMap((e) => (e.accountId === undefined ? [] : [[e.accountId, e] as const])));
     this.suffix = suffix;
-    this.rootDse = entry([], {
+    this.filterIndex = new FilterIndex(entries);
+    this.rootDse = entry(-1, [], {
       objectClass: 'top',
       namingContexts: suffixDnText,
       supportedLDAPVersion: '3',
