@@ -7,7 +7,7 @@ import type { DomainEvent } from '../../domain/event.ts';
 import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
 import { recordEncoder, recordedAt, type StoredRecord } from './record-codec.ts';
 
-/** Half-open bounds so a range covers every revision of one stream and nothing of the next. */
+/** Above every revision: where one stream's range in the streams index ends. */
 const LAST = Number.MAX_SAFE_INTEGER;
 
 export class EventLog {

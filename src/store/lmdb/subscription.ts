@@ -85,7 +85,8 @@ export class LiveSubscription implements Subscription {
   async #park(): Promise<void> {
     const { rung, wake } = this.signal.park();
     this.#wake = wake;
-    const lookAgain = setTimeout(wake, LOOK_AGAIN_MS);
+    // Unref'd: a parked subscriber alone must not keep the process alive.
+    const lookAgain = setTimeout(wake, LOOK_AGAIN_MS).unref();
     try {
       await rung;
     } finally {
