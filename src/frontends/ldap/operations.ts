@@ -53,7 +53,11 @@ function handler(env: OperationsEnv, name: string, operation: Operation): Handle
   };
 }
 
-/** The user a bind DN names: a user entry of the tree, or `mail=<address>` anywhere under the suffix. */
+/**
+ * The login name a bind DN stands for: a user entry's address, or the address of `mail=<address>`
+ * (alone or under the suffix); any other DN is passed on as it is, so the authenticator refuses,
+ * logs and counts it like any wrong name.
+ */
 function bindTarget(tree: DirectoryTree, req: AnyRequest): string {
   const dn = asDn(req.name ?? '');
   if (!dn) throw new LdapRefusal('invalidDnSyntax', 'the bind DN is not a DN');
@@ -64,7 +68,7 @@ function bindTarget(tree: DirectoryTree, req: AnyRequest): string {
   const first = rdns[0];
   const underSuffix = rdns.length === 1 || key.endsWith(',' + tree.suffix.key);
   if (first?.length === 1 && attributeType(first[0]![0])?.name === 'mail' && underSuffix) return first[0]![1];
-  throw new LdapRefusal('invalidCredentials', 'invalid credentials');
+  return dn.toString();
 }
 
 function mayRead(env: OperationsEnv, session: LdapSession): void {
