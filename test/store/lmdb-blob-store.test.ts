@@ -130,7 +130,7 @@ describe('lmdb blob store', () => {
     assert.equal(hash.digest('hex'), ref.blobId);
   });
 
-  it('sweeps at startup the uploads of a process that died mid-upload', async () => {
+  it('sweeps at startup the uploads of a process that died mid-upload, and only those', async () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     assert.ok(dead !== undefined);
     const chunks = storage.root.openDB<Buffer, [string, number]>('blobChunks', { encoding: 'binary' });
@@ -140,6 +140,9 @@ describe('lmdb blob store', () => {
       chunks.put(['crashed-upload', 0], content(1000));
       uploads.put('live-upload', { pid: process.pid, startedAt: Date.now() });
       chunks.put(['live-upload', 0], content(1000));
+      // Our own pid, but from before this process started: a restarted container's.
+      uploads.put('earlier-incarnation', { pid: process.pid, startedAt: 0 });
+      chunks.put(['earlier-incarnation', 0], content(1000));
     });
     await storage.close();
     const reopened = await openLmdbStorage(dir);

@@ -58,9 +58,13 @@ export class LmdbBlobStore implements BlobStore {
    * process still running, this one included, is left alone. Returns how many were dropped.
    */
   async sweepAbandonedUploads(): Promise<number> {
+    // A restarted container often gets its old pid back: a marker with our pid from before we
+    // started is a previous incarnation's.
+    const thisProcessStarted = Date.now() - process.uptime() * 1000;
     const abandoned: string[] = [];
     for (const { key, value } of this.#layout.uploads.getRange()) {
-      if (!isRunning(value.pid)) abandoned.push(key);
+      const earlierSelf = value.pid === process.pid && !(value.startedAt >= thisProcessStarted);
+      if (earlierSelf || !isRunning(value.pid)) abandoned.push(key);
     }
     if (abandoned.length > 0) {
       await durably(this.#layout.root.transaction(() => abandoned.forEach((id) => this.#layout.forget(id))));
