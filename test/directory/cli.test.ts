@@ -1,27 +1,12 @@
 // The directory commands as an admin runs them: real `postlog` processes on one data directory.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/runtime.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/postlog.js', import.meta.url));
+import { postlogCli } from '../helpers/cli.ts';
 
 describe('postlog domain / user / alias / group', () => {
   const dir = tempDir('postlog-cli-');
-  const postlog = (args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, '--data', dir.path, ...args], {
-        env: { ...process.env, POSTLOG_DOMAINS: 'example.test', POSTLOG_CONFIG: '' },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out, err }));
-      child.stdin.end(input);
-    });
+  const postlog = postlogCli(dir.path);
   before(async () => assert.equal((await postlog(['domain', 'add', 'Example.ORG'])).code, 0));
   after(() => dir.remove());
 

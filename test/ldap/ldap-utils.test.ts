@@ -4,20 +4,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startLdapFixture, SUFFIX, type LdapFixture } from './server.ts';
+import { postlogCli } from '../helpers/cli.ts';
 
 const missing = spawnSync('ldapsearch', ['-VV']).error ? 'ldap-utils is not installed (apt-get install ldap-utils)' : false;
-const BIN = fileURLToPath(new URL('../../bin/postlog.js', import.meta.url));
 const ADDRESS_BOOK = '(|(cn=*smi*)(mail=*smi*)(sn=*smi*)(givenName=*smi*))';
 
 type Run = { code: number; out: string; err: string };
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<Run> {
+function run(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(command, args, { env: { ...process.env, LDAPTLS_REQCERT: 'never', LDAPCONF: '/dev/null', ...env } }, (error, out, err) =>
+    const child = execFile(command, args, { env: { ...process.env, LDAPTLS_REQCERT: 'never', LDAPCONF: '/dev/null' } }, (error, out, err) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err }),
     );
-    child.stdin?.end(input);
+    child.stdin?.end();
   });
 }
 
@@ -90,7 +89,8 @@ describe('LDAP with ldapsearch and ldapwhoami', { skip: missing }, () => {
   });
 
   it('a user added with the CLI, in another process, is found by the next search', async () => {
-    const added = await run(process.execPath, [BIN, '--data', f.dataDir, 'user', 'add', 'dave@example.org', '--name', 'Dave Smithson', '--password-stdin'], { POSTLOG_DOMAINS: 'example.org' }, 'dave-pw\n');
+    const postlog = postlogCli(f.dataDir, { POSTLOG_DOMAINS: 'example.org' });
+    const added = await postlog(['user', 'add', 'dave@example.org', '--name', 'Dave Smithson', '--password-stdin'], 'dave-pw\n');
     assert.equal(added.code, 0, added.err);
     let found: string[] = [];
     for (let i = 0; i < 50 && found.length < 3; i++) {
