@@ -16,6 +16,9 @@ const cidr = z.string().refine((s) => {
   return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
 }, 'a CIDR such as 127.0.0.0/8 or ::1/128');
 
+/** "host" or "host:port" ("[v6]:port" for an IPv6 address with a port) */
+const hostPort = z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+|[0-9A-Fa-f:]+)(:\d{1,5})?$/, 'host or host:port');
+
 const schema = z
   .object({
     hostname: z.string().min(1).default('localhost'),
@@ -56,8 +59,8 @@ const schema = z
         /** refused commands (unknown users, bad syntax ...) before 421 */
         maxRefusedCommands: z.number().int().positive().default(20),
         /** a resend of the same message to the same recipient within this many hours is not
-         * delivered again (at most a week: the index keeps that much) */
-        resendWindowHours: z.number().positive().max(168).default(24),
+         * delivered again (at most a week: the index keeps that much; 0 turns this off) */
+        resendWindowHours: z.number().min(0).max(168).default(24),
         /** authenticated senders may use only their own addresses (and aliases) in MAIL FROM */
         ownSenderAddressesOnly: z.boolean().default(true),
       })
@@ -89,6 +92,41 @@ const schema = z
         timeLimit: z.number().int().positive().default(10),
         /** seconds a connection may stay silent */
         idleTimeout: z.number().int().positive().default(300),
+      })
+      .strict()
+      .prefault({}),
+    relay: z
+      .object({
+        /** deliver queued mail (false: keep queueing, send nothing) */
+        enabled: z.boolean().default(true),
+        /** DNS servers for MX/A/AAAA lookups, host[:port]; empty: the system's (/etc/resolv.conf) */
+        dnsServers: z.array(hostPort).default([]),
+        /** send everything through this host (host:port) instead of looking up MX records */
+        smarthost: hostPort.optional(),
+        smarthostUser: z.string().min(1).optional(),
+        smarthostPassword: z.string().optional(),
+        /** check the smarthost's certificate (MX hosts get opportunistic TLS, unchecked) */
+        smarthostVerifyCertificate: z.boolean().default(true),
+        /** port of remote MX hosts: 25, another only for tests and odd networks */
+        port: port.default(25),
+        /** domains whose mail leaves only over TLS (STARTTLS required; deferred otherwise) */
+        requireTls: z.array(z.string().min(1)).default([]),
+        /** minutes to wait after the 1st, 2nd ... temporary failure; the last one repeats */
+        retryMinutes: z.array(z.number().positive()).min(1).default([5, 15, 30, 60, 120, 240, 480]),
+        /** hours before a recipient still failing temporarily is given up (and bounced) */
+        maxAgeHours: z.number().positive().default(120),
+        /** hours after which the sender is told the message is still being tried (once) */
+        warnAfterHours: z.number().positive().default(4),
+        /** connections open at once, in all; and to one destination */
+        maxConnections: z.number().int().positive().default(20),
+        maxConnectionsPerDestination: z.number().int().positive().default(2),
+        /** messages sent over one connection before it is closed */
+        maxMessagesPerConnection: z.number().int().positive().default(50),
+        /** seconds to connect, and to wait for any reply */
+        connectTimeout: z.number().positive().default(30),
+        commandTimeout: z.number().positive().default(300),
+        /** seconds between looks at the queue when nothing nudges the relay */
+        pollInterval: z.number().positive().default(30),
       })
       .strict()
       .prefault({}),
@@ -149,6 +187,11 @@ function fromEnv(env: NodeJS.ProcessEnv): { values: Record<string, any>; names: 
     const raw = env.POSTLOG_LDAP_ALLOW_ANONYMOUS.trim().toLowerCase();
     set(['ldap', 'allowAnonymous'], 'POSTLOG_LDAP_ALLOW_ANONYMOUS', ['true', 'yes', '1'].includes(raw) ? true : ['false', 'no', '0'].includes(raw) ? false : raw);
   }
+  if (env.POSTLOG_DNS_SERVERS !== undefined) set(['relay', 'dnsServers'], 'POSTLOG_DNS_SERVERS', list(env.POSTLOG_DNS_SERVERS));
+  if (env.POSTLOG_SMARTHOST !== undefined) set(['relay', 'smarthost'], 'POSTLOG_SMARTHOST', env.POSTLOG_SMARTHOST);
+  if (env.POSTLOG_SMARTHOST_USER !== undefined) set(['relay', 'smarthostUser'], 'POSTLOG_SMARTHOST_USER', env.POSTLOG_SMARTHOST_USER);
+  if (env.POSTLOG_SMARTHOST_PASSWORD !== undefined) set(['relay', 'smarthostPassword'], 'POSTLOG_SMARTHOST_PASSWORD', env.POSTLOG_SMARTHOST_PASSWORD);
+  if (env.POSTLOG_RELAY_PORT !== undefined) set(['relay', 'port'], 'POSTLOG_RELAY_PORT', /^\d+$/.test(env.POSTLOG_RELAY_PORT.trim()) ? Number(env.POSTLOG_RELAY_PORT) : env.POSTLOG_RELAY_PORT);
   if (env.POSTLOG_LOG_LEVEL !== undefined) set(['log', 'level'], 'POSTLOG_LOG_LEVEL', env.POSTLOG_LOG_LEVEL);
   return { values, names };
 }

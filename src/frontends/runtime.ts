@@ -12,6 +12,7 @@ import { MailboxView, mailboxProjection } from '../projections/mailbox-view.ts';
 import { AccountView, accountProjection } from '../projections/account-view.ts';
 import { DirectoryView, directoryProjection } from '../projections/directory-view.ts';
 import { ResendIndex, resendProjection } from '../projections/resend-index.ts';
+import { OutboundQueueView, outboundQueueProjection } from '../projections/outbound-queue.ts';
 import type { Projection } from '../projections/projection.ts';
 import { DirectoryService } from '../domain/directory/service.ts';
 import type { Authenticator, RecipientResolver } from '../domain/directory/ports.ts';
@@ -20,7 +21,7 @@ import type { ThrottlePolicy } from './directory/throttle.ts';
 import { DirectoryRecipients } from './directory/recipients.ts';
 import { loadConfig, type Config } from './config.ts';
 
-export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection, resendProjection];
+export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection, resendProjection, outboundQueueProjection];
 
 export type Runtime = Readonly<{
   dataDir: string;
@@ -41,6 +42,8 @@ export type Runtime = Readonly<{
   recipients: RecipientResolver;
   /** SMTP deliveries already made, to recognise a resend after a lost reply */
   resends: ResendIndex;
+  /** the outbound relay's queue: every item's state, and what is due when */
+  outbound: OutboundQueueView;
   close(): Promise<void>;
 }>;
 
@@ -80,6 +83,7 @@ export async function openRuntime(
   });
   const recipients = new DirectoryRecipients(directory, config.domains);
   const resends = new ResendIndex(storage.root.openDB(`projection:${resendProjection.name}`, {}));
+  const outbound = new OutboundQueueView(storage.root.openDB(`projection:${outboundQueueProjection.name}`, {}));
   await runner.start(options.follow ?? false);
   return {
     dataDir,
@@ -95,6 +99,7 @@ export async function openRuntime(
     auth,
     recipients,
     resends,
+    outbound,
     async close() {
       await runner.stop();
       await storage.close();

@@ -57,8 +57,9 @@ export type Report = {
   to: string;
   /** the report message (RFC 3464 multipart/report) */
   blobId: string;
-  /** delivered into a local mailbox, or queued as a new outbound item with the null sender */
-  delivery: 'local' | 'queued';
+  /** delivered into a local mailbox, queued as a new outbound item with the null sender, or
+   * dropped (a local sender address that no longer exists) */
+  delivery: 'local' | 'queued' | 'dropped';
 };
 
 /** A non-delivery report (RFC 3464) for permanently failed recipients went to the sender. */
