@@ -51,7 +51,8 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
   switch (event.type) {
     case 'MessageAppended': {
       const { mailboxId: _, ...appended } = event.data;
-      const message: MessageRecord = { ...appended, placedBy };
+      // A copy a merge placed keeps the placement it had, so its POP3 UIDL does not change.
+      const message: MessageRecord = { ...appended, placedBy: appended.merged?.placedBy ?? placedBy };
       kv.put(['msg', mailboxId, message.uid], message);
       kv.put(['mod', mailboxId, message.modseq, message.uid], 1);
       counts(status, message, 1);

@@ -38,6 +38,18 @@ export type AppendedMessage = {
   flags: string[];
   summary: MessageSummary;
   source: MessageSource;
+  /** set when `postlog merge` placed this copy (from the other store, or renumbered) */
+  merged?: MergedPlacement;
+};
+
+/** How a merge placed a message: its identity across stores and the event that first placed it. */
+export type MergedPlacement = {
+  /** the message's identity in this mailbox across stores (see domain/merge/placements.ts) */
+  key: string;
+  /** id of the event that first placed this copy: POP3 UIDLs of duplicate copies depend on it */
+  placedBy: string;
+  /** the UID it had on this store before a UID conflict renumbered it */
+  renumberedFrom?: number;
 };
 
 export type MessageAppended = DomainEvent<'MessageAppended', { mailboxId: string } & AppendedMessage>;
