@@ -10,7 +10,7 @@ import { directoryDecider } from './directory/decider.ts';
 import { DIRECTORY_STREAM } from './directory/events.ts';
 import { normalizeAddress } from './directory/address.ts';
 import { mailboxDecider, type NewMessage } from './mailbox/decider.ts';
-import { mailboxStream, type AppendedMessage, type MessageAppended, type MailboxEvent } from './mailbox/events.ts';
+import { mailboxStream, type AppendedMessage, type MessageAppended, type MailboxEvent, type MessageSource } from './mailbox/events.ts';
 import type { SpecialUse } from './account/events.ts';
 import type { UserProfile } from './directory/events.ts';
 
@@ -23,6 +23,12 @@ export interface MessageLookup {
 }
 
 export type Appended = Readonly<{ uidValidity: number; uids: number[]; emailIds: string[]; position: number }>;
+
+/** A stored message placed again (copy, move, restore): same emailId, blob and flags, new UID. */
+export function placedAgain(m: Omit<AppendedMessage, 'uid' | 'modseq' | 'source'>, source: MessageSource): NewMessage {
+  const { emailId, blobId, size, internalDate, flags, summary } = m;
+  return { emailId, blobId, size, internalDate, flags, summary, source };
+}
 
 export class MailService {
   constructor(
@@ -155,15 +161,7 @@ export class MailService {
   async copy(fromMailboxId: string, uids: readonly number[], toMailboxId: string, ctx: CommandContext, kind: 'copy' | 'move' = 'copy') {
     const found = await this.messages.getMessages(fromMailboxId, uids);
     if (!found.length) return { uidValidity: await this.uidValidity(toMailboxId), uids: [], emailIds: [], position: 0, from: [] as number[] };
-    const copies: NewMessage[] = found.map((m) => ({
-      emailId: m.emailId,
-      blobId: m.blobId,
-      size: m.size,
-      internalDate: m.internalDate,
-      flags: m.flags,
-      summary: m.summary,
-      source: { kind, fromMailboxId, fromUid: m.uid },
-    }));
+    const copies = found.map((m) => placedAgain(m, { kind, fromMailboxId, fromUid: m.uid }));
     const appended = await this.append(toMailboxId, copies, ctx);
     return { ...appended, from: found.map((m) => m.uid) };
   }

@@ -14,6 +14,8 @@ import { DirectoryView, directoryProjection } from '../projections/directory-vie
 import { ResendIndex, resendProjection } from '../projections/resend-index.ts';
 import { OutboundQueueView, outboundQueueProjection } from '../projections/outbound-queue.ts';
 import type { Projection } from '../projections/projection.ts';
+import { historyProjection } from '../projections/history-index.ts';
+import { auditProjection } from '../projections/audit-index.ts';
 import { DirectoryService } from '../domain/directory/service.ts';
 import type { Authenticator, RecipientResolver } from '../domain/directory/ports.ts';
 import { DirectoryAuthenticator } from './directory/authenticator.ts';
@@ -21,7 +23,15 @@ import type { ThrottlePolicy } from './directory/throttle.ts';
 import { DirectoryRecipients } from './directory/recipients.ts';
 import { loadConfig, type Config } from './config.ts';
 
-export const PROJECTIONS: readonly Projection[] = [accountProjection, mailboxProjection, directoryProjection, resendProjection, outboundQueueProjection];
+export const PROJECTIONS: readonly Projection[] = [
+  accountProjection,
+  mailboxProjection,
+  directoryProjection,
+  resendProjection,
+  outboundQueueProjection,
+  historyProjection,
+  auditProjection,
+];
 
 export type Runtime = Readonly<{
   dataDir: string;

@@ -19,7 +19,9 @@ export type MessageSource =
     }
   | { kind: 'append' }
   | { kind: 'copy' | 'move'; fromMailboxId: string; fromUid: number }
-  | { kind: 'import'; note?: string };
+  | { kind: 'import'; note?: string }
+  /** `postlog restore`: the message as it stood in `fromMailboxId` at `asOf` (ISO 8601 UTC) */
+  | { kind: 'restore'; fromMailboxId: string; fromUid: number; asOf: string };
 
 export type MailboxInitialized = DomainEvent<
   'MailboxInitialized',

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { withRuntime } from './common.ts';
 import { say } from './output.ts';
+import { progress } from './progress.ts';
 import type { RecordedEvent } from '../../store/event-store.ts';
 
 function line(r: RecordedEvent): string {
@@ -46,15 +47,9 @@ export function logCommands(program: Command): void {
     .action(async (options: { projection?: string[] }, command: Command) => {
       await withRuntime(command, async (runtime) => {
         const started = performance.now();
-        const head = await runtime.storage.events.headPosition();
-        let lastShown = 0;
-        const position = await runtime.runner.rebuild(options.projection, (p) => {
-          if (process.stderr.isTTY && performance.now() - lastShown > 500) {
-            lastShown = performance.now();
-            process.stderr.write(`\r  ${p} / ${head} events`);
-          }
-        });
-        if (lastShown) process.stderr.write('\n');
+        const shown = progress('rebuild', await runtime.storage.events.headPosition());
+        const position = await runtime.runner.rebuild(options.projection, (p) => shown.update(p));
+        shown.done();
         const seconds = (performance.now() - started) / 1000;
         const names = options.projection?.join(', ') ?? runtime.runner.names().join(', ');
         say(`rebuilt ${names} up to position ${position} in ${seconds.toFixed(2)} s`);

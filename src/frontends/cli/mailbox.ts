@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { accountId, withRuntime } from './common.ts';
 import { printJson, printTable, say } from './output.ts';
+import { folderRows, printFolders } from './folders.ts';
 import { normalizeMailboxName } from '../../domain/account/names.ts';
 import { refuse } from '../../domain/decider.ts';
 
@@ -16,15 +17,9 @@ export function mailboxCommands(program: Command): void {
     .action(async (ref: string, options: { json?: boolean }, command: Command) => {
       await withRuntime(command, async (runtime) => {
         const id = await accountId(runtime, ref);
-        const rows = runtime.accounts.tree(id).map((f) => {
-          const status = f.mailboxId ? runtime.mailboxes.status(f.mailboxId) : undefined;
-          return { ...f, messages: status?.messages ?? 0, unseen: status?.unseen ?? 0, size: status?.size ?? 0, uidNext: status?.uidNext ?? null };
-        });
+        const rows = folderRows(runtime.accounts, runtime.mailboxes, id);
         if (options.json) return printJson(rows);
-        printTable(
-          ['NAME', 'MESSAGES', 'UNSEEN', 'SIZE', 'UIDVALIDITY', 'ATTRIBUTES'],
-          rows.map((r) => [r.name, r.messages, r.unseen, r.size, r.uidValidity ?? '-', [...r.attributes, r.subscribed ? 'subscribed' : ''].join(' ').trim()]),
-        );
+        printFolders(rows);
       });
     });
 

@@ -10,6 +10,10 @@ import { domainCommands } from './domain.ts';
 import { userCommands } from './user.ts';
 import { aliasCommands } from './alias.ts';
 import { groupCommands } from './group.ts';
+import { asOfCommands } from './as-of.ts';
+import { historyCommand } from './history.ts';
+import { auditCommand } from './audit.ts';
+import { replayCommand } from './replay.ts';
 
 const program = new Command('postlog')
   .description('a mail server whose source of truth is an append-only log of events')
@@ -25,6 +29,10 @@ domainCommands(program);
 userCommands(program);
 aliasCommands(program);
 groupCommands(program);
+asOfCommands(program);
+historyCommand(program);
+auditCommand(program);
+replayCommand(program);
 
 /** Errors a user can act on are one line on stderr; anything else is a bug and shows its stack. */
 function report(error: unknown): number {

@@ -1,0 +1,36 @@
+// `postlog audit`: events across accounts by time and type, from the audit index.
+import type { Command } from 'commander';
+import { AuditIndex, auditProjection } from '../../projections/audit-index.ts';
+import { actorText } from '../../projections/message-history.ts';
+import { accountId, withRuntime } from './common.ts';
+import { parseNonNegative } from './log.ts';
+import { printJson, printTable } from './output.ts';
+import { parseTime } from './time-arg.ts';
+
+type AuditOptions = { account?: string; since?: string; until?: string; type?: string[]; limit?: number; json?: boolean };
+
+export function auditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('what happened, by time: deliveries, appends, flag changes, moves, deletions, folder and directory changes, merges')
+    .option('--account <account>', 'only this account (address or id)')
+    .option('--since <time>', 'from this time on (ISO 8601 or "YYYY-MM-DD HH:MM" UTC)')
+    .option('--until <time>', 'up to this time, inclusive')
+    .option('--type <type...>', 'event types (MessageAppended ...) or kinds: delivery, append, flags, move, deletion, folder, directory, outbound, merge, admin')
+    .option('--limit <n>', 'at most this many events', (v) => parseNonNegative(v, '--limit'))
+    .option('--json', 'machine-readable output')
+    .action(async (options: AuditOptions, command: Command) => {
+      const since = options.since === undefined ? undefined : parseTime(options.since, '--since');
+      const until = options.until === undefined ? undefined : parseTime(options.until, '--until');
+      await withRuntime(command, async (runtime) => {
+        const account = options.account === undefined ? undefined : await accountId(runtime, options.account);
+        const index = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
+        const { entries } = index.query({ accountId: account, since, until, types: options.type, limit: options.limit });
+        if (options.json) return printJson(entries);
+        printTable(
+          ['TIME', 'POSITION', 'KIND', 'TYPE', 'ACCOUNT', 'BY', 'WHAT'],
+          entries.map((e) => [e.at, e.position, e.category, e.type, (e.accountId && runtime.accounts.address(e.accountId)) ?? e.accountId ?? '-', actorText(e.actor), e.summary]),
+        );
+      });
+    });
+}

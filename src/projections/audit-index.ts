@@ -1,0 +1,135 @@
+// The audit index: every event of the log by decision time, across accounts and per account,
+// so "what happened in this account on that day" reads that day's entries and nothing else.
+import type { Database } from 'lmdb';
+import type { Actor, DomainEvent } from '../domain/event.ts';
+import type { MailboxEvent } from '../domain/mailbox/events.ts';
+import type { RecordedEvent } from '../store/event-store.ts';
+import type { Projection } from './projection.ts';
+
+export type AuditEntry = Readonly<{
+  position: number;
+  at: string;
+  type: string;
+  /** delivery, append, flags, move, deletion, folder, directory, outbound, merge, other */
+  category: string;
+  stream: string;
+  accountId: string | null;
+  actor: Actor;
+  /** one line on what the event did */
+  summary: string;
+}>;
+
+// Keys: ['t', at, position] -> AuditEntry; ['a', accountId, at, position] -> AuditEntry;
+// ['mbx', mailboxId] -> accountId (mailbox events name only their mailbox)
+const HIGH = '\uffff';
+
+type Data = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function accountOf(get: (key: readonly string[]) => string | undefined, event: DomainEvent): string | null {
+  const data = (event.data ?? {}) as Data;
+  const mailboxId = str(data.mailboxId);
+  return str(data.accountId) ?? (mailboxId && get(['mbx', mailboxId])) ?? (event.meta.actor.kind === 'user' ? event.meta.actor.id ?? null : null);
+}
+
+function categorize(event: DomainEvent, stream: string): string {
+  if (event.meta.actor.protocol === 'merge' || /merge/i.test(event.type)) return 'merge';
+  const e = event as MailboxEvent;
+  switch (e.type) {
+    case 'MessageAppended':
+      return e.data.source.kind === 'delivery' ? 'delivery' : 'append';
+    case 'FlagsChanged':
+      return 'flags';
+    case 'MessagesExpunged':
+      return e.data.movedTo ? 'move' : 'deletion';
+  }
+  if (event.type === 'MailboxDeleted' || event.type === 'UserDeleted') return 'deletion';
+  if (stream.startsWith('account-')) return 'folder';
+  if (stream === 'directory') return 'directory';
+  if (stream.startsWith('outbound-')) return 'outbound';
+  return 'other';
+}
+
+function summarize(event: DomainEvent): string {
+  const e = event as MailboxEvent;
+  switch (e.type) {
+    case 'MessageAppended': {
+      const s = e.data.source;
+      const how = s.kind === 'delivery' ? `delivered from <${s.mailFrom}> to <${s.rcptTo}> via ${s.clientAddress}` : s.kind;
+      return `uid ${e.data.uid} ${how}: ${JSON.stringify(e.data.summary.subject)} (emailId ${e.data.emailId})`;
+    }
+    case 'FlagsChanged':
+      return e.data.changes.map((c) => `uid ${c.uid} ${[...c.added.map((f) => '+' + f), ...c.removed.map((f) => '-' + f)].join(' ')}`).join(', ');
+    case 'MessagesExpunged':
+      return `uids ${e.data.uids.join(',')} ${e.data.movedTo ? 'moved' : `expunged (${e.data.reason})`}`;
+  }
+  // Other events are small: their data, without hashes, is the summary.
+  return JSON.stringify(event.data, (k, v) => (k === 'passwordHash' ? '(hidden)' : v));
+}
+
+export const auditProjection: Projection = {
+  name: 'audit',
+  version: 1,
+  evolve(kv, recorded: RecordedEvent) {
+    const { event, position, stream } = recorded;
+    if (event.type === 'MailboxInitialized') {
+      const { mailboxId, accountId } = event.data as { mailboxId: string; accountId: string };
+      kv.put(['mbx', mailboxId], accountId);
+    }
+    const accountId = accountOf((key) => kv.get<string>(key), event);
+    const entry: AuditEntry = {
+      position,
+      at: event.meta.at,
+      type: event.type,
+      category: categorize(event, stream),
+      stream,
+      accountId,
+      actor: event.meta.actor,
+      summary: summarize(event),
+    };
+    kv.put(['t', entry.at, position], entry);
+    if (accountId) kv.put(['a', accountId, entry.at, position], entry);
+  },
+};
+
+export type AuditQuery = Readonly<{
+  accountId?: string;
+  /** ISO 8601 UTC, inclusive */
+  since?: string;
+  /** ISO 8601 UTC, inclusive */
+  until?: string;
+  /** event types, categories, or "admin" for anything an admin command did */
+  types?: readonly string[];
+  limit?: number;
+}>;
+
+export function matchesType(entry: AuditEntry, types: readonly string[]): boolean {
+  return types.some((t) => {
+    const want = t.toLowerCase();
+    return want === entry.type.toLowerCase() || want === entry.category || (want === 'admin' && entry.actor.kind === 'admin');
+  });
+}
+
+export class AuditIndex {
+  constructor(private readonly db: Database) {}
+
+  /** Entries in time order; `scanned` counts the index entries read to answer. */
+  query(q: AuditQuery): { entries: AuditEntry[]; scanned: number } {
+    const prefix = q.accountId ? ['a', q.accountId] : ['t'];
+    const range = this.db.getRange({
+      start: [...prefix, q.since ?? ''] as never,
+      end: [...prefix, (q.until ?? '') + HIGH] as never,
+    });
+    const entries: AuditEntry[] = [];
+    let scanned = 0;
+    for (const { value } of range) {
+      scanned++;
+      const entry = value as AuditEntry;
+      if (q.types?.length && !matchesType(entry, q.types)) continue;
+      entries.push(entry);
+      if (q.limit !== undefined && entries.length >= q.limit) break;
+    }
+    return { entries, scanned };
+  }
+}
+
