@@ -25,9 +25,13 @@ export type Entry = Readonly<{
   match: readonly (readonly string[] | undefined)[];
   /** the user this entry is, for binds */
   accountId: string | undefined;
-  /** index in DirectoryTree.entries (-1 for the rootDSE) */
+}> & {
+  /** index in DirectoryTree.entries (-1 for the rootDSE); set again when a rebuild reuses the entry */
   position: number;
-}>;
+};
+
+/** A user's entry with what it was made from, so an unchanged user is not encoded again. */
+export type UserEntries = ReadonlyMap<string, Readonly<{ signature: string; entry: Entry }>>;
 
 export const OID = { startTls: '1.3.6.1.4.1.1466.20037', whoAmI: '1.3.6.1.4.1.4203.1.11.3' } as const;
 
@@ -82,8 +86,10 @@ export class DirectoryTree {
   readonly rootDse: Entry;
   /** columns for answering filters without visiting every entry */
   readonly filterIndex: FilterIndex;
+  /** for the next rebuild */
+  readonly userEntries: UserEntries;
 
-  constructor(suffixDn: string, view: Pick<DirectoryView, 'users' | 'groups' | 'ownerOf' | 'group'>) {
+  constructor(suffixDn: string, view: Pick<DirectoryView, 'users' | 'groups' | 'ownerOf' | 'group'>, previous: UserEntries = new Map()) {
     const suffixRdns = rdnsOf(parseDn(suffixDn));
     if (!suffixRdns.length) throw new Error('the LDAP suffix must not be empty');
     const [[firstType, firstValue] = ['', '']] = suffixRdns[0]!;
@@ -108,12 +114,23 @@ export class DirectoryTree {
     }
     const peopleKey = dnKey(people);
     const userDn = new Map<string, string>();
+    const userEntries = new Map<string, { signature: string; entry: Entry }>();
     for (const u of users) {
-      const rdns: Rdn[] = [[['uid', u.uid]], ...people];
-      const dn = dnString(rdns);
-      userDn.set(u.accountId, dn);
-      add(entry(entries.length, rdns, { ...userValues(u), ...operational(dn, 'inetOrgPerson', true) }, peopleKey, u.accountId));
+      const signature = JSON.stringify([peopleKey, u.uid, u.address, u.aliases, u.displayName, u.givenName, u.surname, u.phone]);
+      const reused = previous.get(u.accountId);
+      let e: Entry;
+      if (reused?.signature === signature) {
+        e = reused.entry;
+        e.position = entries.length;
+      } else {
+        const rdns: Rdn[] = [[['uid', u.uid]], ...people];
+        e = entry(entries.length, rdns, { ...userValues(u), ...operational(dnString(rdns), 'inetOrgPerson', true) }, peopleKey, u.accountId);
+      }
+      userDn.set(u.accountId, e.dn);
+      userEntries.set(u.accountId, { signature, entry: e });
+      add(e);
     }
+    this.userEntries = userEntries;
     const groupsKey = dnKey(groups);
     const groupDn = (g: DirectoryGroup) => dnString([[['cn', g.address]], ...groups]);
     const memberDn = (address: string): string | undefined => {
@@ -147,8 +164,12 @@ export class DirectoryTree {
 /** The current tree, rebuilt on first use after the projections applied a directory change. */
 export class TreeSource {
   private tree: DirectoryTree | undefined;
+  /** the tree before the latest change, whose unchanged user entries the next one reuses */
+  private last: DirectoryTree | undefined;
   private readonly onApplied = (batch: readonly { stream: string }[]) => {
-    if (batch.some((r) => r.stream === DIRECTORY_STREAM)) this.tree = undefined;
+    if (!batch.some((r) => r.stream === DIRECTORY_STREAM)) return;
+    this.last = this.tree ?? this.last;
+    this.tree = undefined;
   };
 
   constructor(
@@ -160,7 +181,7 @@ export class TreeSource {
   }
 
   current(): DirectoryTree {
-    return (this.tree ??= new DirectoryTree(this.suffix, this.view));
+    return (this.tree ??= new DirectoryTree(this.suffix, this.view, this.last?.userEntries));
   }
 
   close(): void {
