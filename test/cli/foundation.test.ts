@@ -25,6 +25,7 @@ describe('postlog deliver, mailbox, log, rebuild', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /delivered to alice@example\.test INBOX uid 1 /);
     const second = await postlog(['deliver', ADDRESS], 'Subject: second\n\nbody\n');
+    assert.match(second.out, /\(25 bytes, /, 'bare LF stored as CRLF');
     assert.equal(second.code, 0, second.err);
     const shown = JSON.parse((await postlog(['mailbox', 'show', ADDRESS, 'INBOX', '--json'])).out);
     assert.deepEqual(shown.messages.map((m: { uid: number; subject: string }) => [m.uid, m.subject]), [[1, 'Été'], [2, 'second']]);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { receiveMessage } from '../../domain/message/intake.ts';
+import { withCrlf } from '../../domain/message/line-endings.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { adminContext, withRuntime } from './common.ts';
 import { say } from './output.ts';
@@ -54,7 +55,7 @@ export function deliverCommand(program: Command): void {
         if (recipient.kind === 'remote') throw new DomainError('NotFound', `${address} is not in a local domain (see "postlog domain list")`);
         if (recipient.kind === 'unknown') throw new DomainError('NotFound', `no user, alias or group has the address ${address} (add one with "postlog user add")`);
         if (!recipient.accountIds.length) throw new DomainError('NotFound', `${address} is a group without members`);
-        const received = await receiveMessage(runtime.storage.blobs, withoutMboxLine(checked(process.stdin)), {
+        const received = await receiveMessage(runtime.storage.blobs, withCrlf(withoutMboxLine(checked(process.stdin))), {
           maxSize: config.limits.maxMessageSize,
         });
         const source = { kind: 'delivery', mailFrom: '', rcptTo: address, clientAddress: 'local', transactionId: randomUUID() } as const;

@@ -3,35 +3,15 @@
 // front. Nothing here holds more than one chunk and the first line.
 import { createHash } from 'node:crypto';
 import { SmtpRefusal } from './replies.ts';
+import { LineEndings } from '../../domain/message/line-endings.ts';
+
+export { LineEndings };
 
 const CR = 0x0d;
 const LF = 0x0a;
 /** a first line longer than this is not a header field we would recognise anyway */
 const SNIFF_LIMIT = 998;
 const HEADER_FIELD = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
-
-/** Turns bare LF into CRLF, across chunk boundaries; CRLF and lone CR pass unchanged. */
-export class LineEndings {
-  private afterCR = false;
-
-  push(chunk: Uint8Array): Buffer {
-    let bare = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] === LF && !(i === 0 ? this.afterCR : chunk[i - 1] === CR)) bare++;
-    }
-    const prevCR = this.afterCR;
-    if (chunk.length) this.afterCR = chunk[chunk.length - 1] === CR;
-    if (!bare) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    const out = Buffer.allocUnsafe(chunk.length + bare);
-    let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (c === LF && !(i === 0 ? prevCR : chunk[i - 1] === CR)) out[o++] = CR;
-      out[o++] = c;
-    }
-    return out;
-  }
-}
 
 /**
  * Does the message start with its header? A message that starts with body text gets a blank
