@@ -3,6 +3,7 @@
 import type { Database } from 'lmdb';
 import type { Actor, DomainEvent } from '../domain/event.ts';
 import type { MailboxEvent } from '../domain/mailbox/events.ts';
+import type { MergeApplied } from '../domain/merge/events.ts';
 import type { RecordedEvent } from '../store/event-store.ts';
 import type { Projection } from './projection.ts';
 
@@ -13,6 +14,7 @@ export type AuditEntry = Readonly<{
   /** delivery, append, flags, move, deletion, folder, directory, outbound, merge, other */
   category: string;
   stream: string;
+  /** null when none, or several (a merge) */
   accountId: string | null;
   actor: Actor;
   /** one line on what the event did */
@@ -26,10 +28,16 @@ const HIGH = '\uffff';
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-function accountOf(get: (key: readonly string[]) => string | undefined, event: DomainEvent): string | null {
+/** The accounts an event is about: its own, its mailbox's, the user who did it, or every account a merge touched. */
+function accountsOf(get: (key: readonly string[]) => string | undefined, event: DomainEvent): string[] {
+  if (event.type === 'MergeApplied') {
+    const { mailboxes, folders } = (event as MergeApplied).data;
+    return [...new Set([...mailboxes, ...folders].map((m) => m.accountId))].sort();
+  }
   const data = (event.data ?? {}) as Data;
   const mailboxId = str(data.mailboxId);
-  return str(data.accountId) ?? (mailboxId && get(['mbx', mailboxId])) ?? (event.meta.actor.kind === 'user' ? event.meta.actor.id ?? null : null);
+  const own = str(data.accountId) ?? (mailboxId && get(['mbx', mailboxId])) ?? (event.meta.actor.kind === 'user' ? event.meta.actor.id : undefined);
+  return own ? [own] : [];
 }
 
 function categorize(event: DomainEvent, stream: string): string {
@@ -63,6 +71,10 @@ function summarize(event: DomainEvent): string {
     case 'MessagesExpunged':
       return `uids ${e.data.uids.join(',')} ${e.data.movedTo ? 'moved' : `expunged (${e.data.reason})`}`;
   }
+  if (event.type === 'MergeApplied') {
+    const { from, appended, copied, mailboxes } = (event as MergeApplied).data;
+    return `merged ${from.origin} (${from.location}): ${appended} events appended (${copied} as they were) in ${mailboxes.length} mailboxes`;
+  }
   // Other events are small: their data, without hashes, is the summary.
   return JSON.stringify(event.data, (k, v) => (k === 'passwordHash' ? '(hidden)' : v));
 }
@@ -76,19 +88,19 @@ export const auditProjection: Projection = {
       const { mailboxId, accountId } = event.data as { mailboxId: string; accountId: string };
       kv.put(['mbx', mailboxId], accountId);
     }
-    const accountId = accountOf((key) => kv.get<string>(key), event);
+    const accounts = accountsOf((key) => kv.get<string>(key), event);
     const entry: AuditEntry = {
       position,
       at: event.meta.at,
       type: event.type,
       category: categorize(event, stream),
       stream,
-      accountId,
+      accountId: accounts.length === 1 ? accounts[0]! : null,
       actor: event.meta.actor,
       summary: summarize(event),
     };
     kv.put(['t', entry.at, position], entry);
-    if (accountId) kv.put(['a', accountId, entry.at, position], entry);
+    for (const accountId of accounts) kv.put(['a', accountId, entry.at, position], entry);
   },
 };
 

@@ -9,7 +9,8 @@ export type HistoryEntry = Readonly<{
   position: number;
   at: string;
   type: string;
-  /** delivered, appended, copied, moved in, restored, imported, flags changed, moved out, expunged */
+  /** delivered, appended, copied, moved in, restored, imported, flags changed, moved out,
+   * renumbered by merge, expunged */
   what: string;
   mailboxId: string;
   /** the mailbox's name now (its id when it no longer exists) */
@@ -45,8 +46,12 @@ function arrival(source: MessageSource, names: MailboxNames): { what: string; de
 function describe(event: MailboxEvent, ref: HistoryRef, names: MailboxNames): { what: string; details: Record<string, unknown> } {
   switch (event.type) {
     case 'MessageAppended': {
+      const { emailId, flags, size, summary, merged } = event.data;
+      const about = { emailId, flags, size, subject: summary.subject };
+      // A merge places a message again when the two stores gave its UID to different messages.
+      if (merged?.renumberedFrom !== undefined) return { what: 'renumbered by merge', details: { fromUid: merged.renumberedFrom, ...about } };
       const { what, details } = arrival(event.data.source, names);
-      return { what, details: { ...details, emailId: event.data.emailId, flags: event.data.flags, size: event.data.size, subject: event.data.summary.subject } };
+      return { what: merged ? `${what} (placed by merge)` : what, details: { ...details, ...about } };
     }
     case 'FlagsChanged': {
       const change = event.data.changes.find((c) => c.uid === ref.uid);
@@ -54,6 +59,7 @@ function describe(event: MailboxEvent, ref: HistoryRef, names: MailboxNames): { 
     }
     case 'MessagesExpunged': {
       const { reason, movedTo } = event.data;
+      if (reason === 'merge-renumbered') return { what: 'UID given up (merge renumbered it)', details: { reason } };
       if (!movedTo) return { what: 'expunged', details: { reason } };
       const i = event.data.uids.indexOf(ref.uid);
       return { what: 'moved out', details: { reason, to: names(movedTo.mailboxId), toMailboxId: movedTo.mailboxId, toUid: movedTo.uids[i] } };

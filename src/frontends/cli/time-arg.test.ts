@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTime, shortUtc } from './time-arg.ts';
+import { parseTime } from './time-arg.ts';
+import { shortUtc } from '../as-of.ts';
 
 test('times are ISO 8601 with a zone, or "YYYY-MM-DD HH:MM" read as UTC', () => {
   assert.equal(parseTime('2026-05-19T14:30:00Z'), '2026-05-19T14:30:00.000Z');

@@ -30,8 +30,3 @@ export function parseTime(value: string, option = 'time'): string {
   }
   return new Date(ms).toISOString();
 }
-
-/** "YYYY-MM-DD HH:MM" in UTC, for names and tables. */
-export function shortUtc(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
