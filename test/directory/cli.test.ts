@@ -28,7 +28,6 @@ describe('postlog domain / user / alias / group', () => {
       [['user', 'add', 'ALICE@example.org'], /address alice@example\.org is already in use by a user/],
       [['user', 'add', 'alice smith@example.org'], /is not a mail address|invalid local part/],
       [['user', 'add', 'bob@elsewhere.example'], /elsewhere\.example is not a local domain: add it first with "postlog domain add elsewhere\.example"/],
-      [['alias', 'add', 'alice@example.org', 'alice'], /already in use by a user/],
     ];
     const results = await Promise.all(cases.map(([args]) => postlog(args)));
     for (const [i, [args, message]] of cases.entries()) {
@@ -61,9 +60,8 @@ describe('postlog domain / user / alias / group', () => {
     assert.match(refused.err, /no user, alias or group has the address nobody@example\.org/);
   });
 
-  it('disables, deletes, and lists in JSON', async () => {
+  it('disables and deletes', async () => {
     assert.match((await postlog(['user', 'disable', 'alice'])).out, /alice@example\.org is now disabled/);
     assert.match((await postlog(['user', 'del', 'alice@example.org'])).out, /deleted user alice@example\.org and its aliases a\.smith@example\.org/);
-    assert.deepEqual(JSON.parse((await postlog(['group', 'list', '--json'])).out)[0].members, [], 'its addresses left the group');
   });
 });
