@@ -36,7 +36,10 @@ export class Reporter {
    */
   async send(kind: DsnKind, item: OutboundItem, recipients: readonly RecipientState[], date: string, ctx: CommandContext): Promise<Report> {
     const id = dsnId({ kind, item, recipients });
-    const raw = Buffer.from(buildDsn({ kind, hostname: this.hostname, item, recipients, date, originalHeaders: await originalHeaders(this.runtime, item) }));
+    // stored as SMTP stores mail: Return-Path first (here the null sender), skipped when relayed
+    const returnPath = 'Return-Path: <>\r\n';
+    const dsn = buildDsn({ kind, hostname: this.hostname, item, recipients, date, originalHeaders: await originalHeaders(this.runtime, item) });
+    const raw = Buffer.from(returnPath + dsn);
     const stored = await receiveMessage(this.runtime.storage.blobs, Readable.from([raw]));
     const contentHash = stored.blobId;
     const report = { queueId: item.queueId, addresses: recipients.map((r) => r.address), to: item.mailFrom, blobId: stored.blobId };
@@ -56,7 +59,7 @@ export class Reporter {
     }
     const queueId = `dsn-${id}`;
     const command = {
-      type: 'queue', queueId, blobId: stored.blobId, start: 0, size: stored.size, mailFrom: '', recipients: [item.mailFrom],
+      type: 'queue', queueId, blobId: stored.blobId, start: returnPath.length, size: stored.size, mailFrom: '', recipients: [item.mailFrom],
       clientAddress: 'local', transactionId: queueId, contentHash,
     } as const;
     try {

@@ -1,0 +1,192 @@
+// The delivery worker: looks at the queue projection for what is due, reads each item's state
+// from its stream (the truth), groups the recipients by destination and hands them to
+// DestinationDelivery; then sends the reports a result calls for (bounce, delay warning).
+// An attempt is recorded before a byte is sent, so one a crash cut short shows in the history
+// and is simply due again after a restart.
+import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { CommandContext } from '../../domain/event.ts';
+import { outboundDecider, type AttemptResult, type OutboundCommand } from '../../domain/outbound/decider.ts';
+import { outboundStream, type OutboundEvent } from '../../domain/outbound/events.ts';
+import { unbounced, type OutboundItem } from '../../domain/outbound/state.ts';
+import type { Runtime } from '../runtime.ts';
+import { DestinationDelivery, Semaphore, type Attempts, type Job } from './destination.ts';
+import { Reporter } from './reports.ts';
+import { Routes } from './routes.ts';
+import type { RelaySettings } from './settings.ts';
+
+const NUDGED_BY = new Set(['OutboundQueued', 'OutboundRetryRequested']);
+
+/** The message as the remote gets it: the stored bytes from `start` on (without our Return-Path). */
+async function* bytesFrom(source: AsyncIterable<Uint8Array>, start: number): AsyncGenerator<Buffer> {
+  let skip = start;
+  for await (const chunk of source) {
+    const buf = Buffer.from(chunk);
+    if (skip >= buf.length) {
+      skip -= buf.length;
+      continue;
+    }
+    yield skip ? buf.subarray(skip) : buf;
+    skip = 0;
+  }
+}
+
+export class RelayWorker {
+  private readonly routes: Routes;
+  private readonly connections: Semaphore;
+  private readonly reporter: Reporter;
+  /** items being worked on now: not picked up again until their results are in the projection */
+  private readonly busy = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private readonly onApplied = (batch: readonly { event: { type: string } }[]) => {
+    if (batch.some((r) => NUDGED_BY.has(r.event.type))) this.schedule(0);
+  };
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly settings: RelaySettings,
+    private readonly logger: Logger,
+  ) {
+    this.routes = new Routes(settings.routes);
+    this.connections = new Semaphore(settings.maxConnections);
+    this.reporter = new Reporter(runtime, settings.hostname, logger);
+  }
+
+  /** Follows the queue: due items now, then whenever something is queued or falls due. */
+  start(): void {
+    this.stopped = false;
+    this.runtime.runner.on('applied', this.onApplied);
+    this.schedule(0);
+  }
+
+  /** Stops looking at the queue and waits for the deliveries under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.runtime.runner.off('applied', this.onApplied);
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  /** Works on everything due now (by the settings' clock); resolves once that work is done. */
+  async scan(): Promise<void> {
+    const now = new Date(this.settings.clock()).toISOString();
+    const ids = this.runtime.outbound.due(now).filter((id) => !this.busy.has(id));
+    if (!ids.length) return;
+    for (const id of ids) this.busy.add(id);
+    const work = this.work(ids, now);
+    this.running.add(work);
+    try {
+      await work;
+    } finally {
+      this.running.delete(work);
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.scan()
+        .catch((err) => this.logger.error({ err }, 'queue scan failed'))
+        .finally(() => this.schedule(this.untilNextDue()));
+    }, delay);
+    this.timer.unref();
+  }
+
+  private untilNextDue(): number {
+    const next = this.runtime.outbound.active().find((a) => !this.busy.has(a.item.queueId))?.dueAt;
+    const wait = next === undefined ? this.settings.pollInterval : Date.parse(next) - this.settings.clock();
+    return Math.min(Math.max(wait, 50), this.settings.pollInterval);
+  }
+
+  private async work(ids: readonly string[], now: string): Promise<void> {
+    const items = new Map<string, OutboundItem>();
+    const jobs = new Map<string, Job[]>();
+    for (const id of ids) {
+      const item = await this.runtime.handler.query(outboundStream(id), outboundDecider, (s) => s.item && structuredClone(s.item));
+      if (!item || item.deleted) {
+        this.busy.delete(id);
+        continue;
+      }
+      items.set(id, item);
+      const byDomain = new Map<string, string[]>();
+      for (const r of item.recipients) {
+        if (r.status !== 'pending' || r.nextAttemptAt > now) continue;
+        byDomain.set(r.domain, [...(byDomain.get(r.domain) ?? []), r.address]);
+      }
+      for (const [domain, addresses] of byDomain) {
+        const key = this.settings.routes.smarthost ? 'smarthost' : domain;
+        jobs.set(key, [...(jobs.get(key) ?? []), { queueId: id, domain, addresses, mailFrom: item.mailFrom, blobId: item.blobId, start: item.start, size: item.size }]);
+      }
+    }
+    const positions = new Map<string, number>();
+    const attempts = this.attempts(positions);
+    await Promise.all(
+      [...jobs].map(([key, list]) => {
+        const log = this.logger.child({ destination: key });
+        return new DestinationDelivery(key, list, this.settings, this.routes, this.connections, attempts, log)
+          .run()
+          .catch((err) => log.error({ err }, 'delivery to this destination failed'));
+      }),
+    );
+    await Promise.all(
+      [...items.keys()].map(async (id) => {
+        try {
+          await this.report(id, positions);
+          await this.runtime.runner.waitFor(positions.get(id) ?? 0);
+        } catch (err) {
+          this.logger.error({ err, queueId: id }, 'could not finish a queue item');
+        } finally {
+          this.busy.delete(id);
+        }
+      }),
+    );
+  }
+
+  private context(): CommandContext {
+    return { now: new Date(this.settings.clock()).toISOString(), actor: { kind: 'system', id: 'relay', protocol: 'smtp' }, origin: this.runtime.origin, newId: uuidv7 };
+  }
+
+  private async record(queueId: string, command: OutboundCommand, positions: Map<string, number>): Promise<readonly OutboundEvent[]> {
+    const { events, position } = await this.runtime.handler.handle(outboundStream(queueId), outboundDecider, command, this.context());
+    positions.set(queueId, Math.max(positions.get(queueId) ?? 0, position));
+    return events;
+  }
+
+  private attempts(positions: Map<string, number>): Attempts {
+    const blobs = this.runtime.storage.blobs;
+    return {
+      start: async (job) => {
+        const attemptId = uuidv7();
+        const [event] = await this.record(job.queueId, { type: 'startAttempt', queueId: job.queueId, attemptId, domain: job.domain, addresses: job.addresses }, positions);
+        return event?.type === 'DeliveryAttemptStarted' ? { attemptId, addresses: event.data.addresses } : undefined;
+      },
+      finish: async (job, attemptId, results: readonly AttemptResult[]) => {
+        await this.record(job.queueId, { type: 'recordResults', queueId: job.queueId, attemptId, results, policy: this.settings.policy }, positions);
+      },
+      message: (job) => Readable.from(bytesFrom(blobs.get(job.blobId), job.start)),
+    };
+  }
+
+  /** Bounce for recipients that failed; a delay warning once an item has waited warnAfterHours. */
+  private async report(queueId: string, positions: Map<string, number>): Promise<void> {
+    const item = await this.runtime.handler.query(outboundStream(queueId), outboundDecider, (s) => s.item && structuredClone(s.item));
+    if (!item || item.mailFrom === '') return;
+    const ctx = this.context();
+    const failed = unbounced(item);
+    if (failed.length) {
+      const date = failed.map((r) => r.finishedAt!).sort().at(-1)!;
+      const report = await this.reporter.send('failure', item, failed, date, ctx);
+      await this.record(queueId, { type: 'bounce', ...report }, positions);
+    }
+    const warnAt = Date.parse(item.queuedAt) + this.settings.warnAfterHours * 3600_000;
+    const waiting = item.recipients.filter((r) => r.status === 'pending' && !r.warned && r.attempts > 0);
+    if (waiting.length && Date.parse(ctx.now) >= warnAt) {
+      const report = await this.reporter.send('delay', item, waiting, new Date(warnAt).toISOString(), ctx);
+      await this.record(queueId, { type: 'warn', ...report }, positions);
+    }
+  }
+}
