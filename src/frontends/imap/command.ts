@@ -37,6 +37,8 @@ export interface ImapContext {
   readonly tag: string;
   /** "* " + pieces + CRLF; waits while the client is slow to read */
   untagged(...pieces: Piece[]): Promise<void>;
+  /** sends the untagged responses queued so far (they otherwise go with the tagged reply) */
+  flush(): Promise<void>;
   /** "+ text" CRLF */
   continuation(text: string): Promise<void>;
   /** the next raw line the client sends (IDLE's DONE, a SASL response); null once it has gone */

