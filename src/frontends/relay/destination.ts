@@ -1,6 +1,7 @@
 // Delivers the jobs waiting for one destination (a recipient domain, or the smarthost): finds
 // its hosts, opens up to maxConnectionsPerDestination connections (each within the relay's
 // overall limit), and sends job after job over each connection before closing it.
+import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { AttemptResult } from '../../domain/outbound/decider.ts';
@@ -120,7 +121,7 @@ export class DestinationDelivery {
           return await RemoteSession.open({
             host: address,
             port: host.port,
-            servername: host.name,
+            ...(!isIP(host.name) && { servername: host.name }),
             hostname: this.settings.hostname,
             requireTls,
             verifyCertificate: smarthost && this.settings.smarthostVerifyCertificate,
