@@ -51,6 +51,7 @@ export class Pop3Connection implements Pop3Context {
   private ended = false;
   private badCommands = 0;
   private lockedAccount: string | undefined;
+  private corked = false;
   private markClosed!: () => void;
 
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
@@ -92,6 +93,9 @@ export class Pop3Connection implements Pop3Context {
     });
     const top = topLines === undefined ? undefined : new TopFilter(topLines);
     const stuffer = new DotStuffer();
+    // The status line, the message and the "." leave in as few packets as the socket allows.
+    this.corked = true;
+    this.socket.cork();
     this.send(first);
     try {
       while (!next.done && !this.ended) {
@@ -101,16 +105,16 @@ export class Pop3Connection implements Pop3Context {
         if (top?.done) break;
         next = await chunks.next();
       }
+      this.socket.write(stuffer.end());
     } catch (error) {
       // Past the +OK there is no way to say so in POP3: drop the connection rather than end the
       // message early and let the client keep a truncated copy.
       this.log.error({ err: error, blobId }, 'message stream failed after +OK; closing the connection');
       this.destroy();
-      return;
     } finally {
       source.destroy();
+      this.uncork();
     }
-    await this.write(stuffer.end());
   }
 
   async startTls(): Promise<void> {
@@ -202,6 +206,7 @@ export class Pop3Connection implements Pop3Context {
   // --- socket plumbing -------------------------------------------------------------------------
 
   private attach(socket: Socket): void {
+    socket.setNoDelay(true); // responses are whole; waiting for more to send only adds latency
     socket.setTimeout(this.options.idleTimeoutMs);
     socket.on('data', this.onData);
     socket.on('timeout', this.onTimeout);
@@ -241,9 +246,15 @@ export class Pop3Connection implements Pop3Context {
     this.socket.end();
   }
 
+  private uncork(): void {
+    if (this.corked) this.socket.uncork();
+    this.corked = false;
+  }
+
   /** Writes with backpressure, so a slow reader never makes us hold a whole message. */
   private write(data: Buffer): Promise<void> {
     if (this.socket.write(data) || this.ended) return Promise.resolve();
+    this.uncork(); // a corked socket never drains
     return new Promise((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
