@@ -1,0 +1,100 @@
+// The real `postlog` commands on the fixture: history, audit, show --as-of, replay, restore,
+// rebuild progress, and bad input that must change nothing.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openRuntime } from '../../src/frontends/runtime.ts';
+import { openLmdbStorage } from '../../src/store/lmdb/open.ts';
+import { postlogCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/runtime.ts';
+import { buildFixture, PLAN_MESSAGE_ID, type Fixture } from './fixture.ts';
+
+const dir = tempDir();
+const cli = postlogCli(dir.path);
+/** progress lines at every step, not every 5 s, though stderr is not a terminal */
+const eager = postlogCli(dir.path, { POSTLOG_PROGRESS_MS: '0' });
+let fx: Fixture;
+
+async function head(): Promise<number> {
+  const storage = await openLmdbStorage(dir.path);
+  try {
+    return await storage.events.headPosition();
+  } finally {
+    await storage.close();
+  }
+}
+
+before(async () => {
+  const runtime = await openRuntime(dir.path, { follow: true });
+  fx = await buildFixture(runtime);
+  await runtime.close();
+});
+after(() => dir.remove());
+
+test('read-only commands answer from the log; bad input says why and appends nothing', async () => {
+  const before = await head();
+  const [byPath, byMessageId, audit, show, replay, badTime, badAccount, tooEarly] = await Promise.all([
+    cli(['history', `alice@example.test/Projects 2010/${fx.plan.notesUid}`, '--json']),
+    cli(['history', PLAN_MESSAGE_ID]),
+    cli(['audit', '--account', 'alice@example.test', '--since', '2026-05-19 00:00', '--until', '2026-05-19T23:59:59Z', '--type', 'deletion', 'FlagsChanged', '--json']),
+    cli(['show', '--account', 'alice@example.test', '--as-of', '2026-05-19 11:30', '--json']),
+    cli(['replay', '--until', '2026-05-19 11:30', '--account', 'alice@example.test', '--json']),
+    cli(['restore', '--account', 'alice@example.test', '--mailbox', 'INBOX', '--as-of', 'last tuesday']),
+    cli(['restore', '--account', 'nobody@example.test', '--mailbox', 'INBOX', '--as-of', '2026-05-19 11:30']),
+    cli(['restore', '--account', 'alice@example.test', '--mailbox', 'Project Notes 2010', '--as-of', '2026-05-18 08:01']),
+  ]);
+
+  assert.equal(byPath.code, 0, byPath.err);
+  const [plan] = JSON.parse(byPath.out) as { emailId: string; events: { what: string; mailbox: string }[] }[];
+  assert.equal(plan!.emailId, fx.plan.emailId);
+  assert.deepEqual(plan!.events.map((e) => e.what), ['delivered', 'flags changed', 'moved in', 'moved out', 'flags changed', 'expunged']);
+  assert.equal(plan!.events[0]!.mailbox, 'alice@example.test/INBOX');
+  assert.match(byMessageId.out, /delivered .*imap|delivered .*smtp from 203\.0\.113\.7 .*mailFrom=<carol@example\.net> rcptTo=<alice@example\.test>/);
+  assert.match(byMessageId.out, /expunged .*alice@example\.test\/Projects 2010 uid \d+ +user \S+ over imap from 198\.51\.100\.20 +reason=expunge/);
+
+  assert.equal(audit.code, 0, audit.err);
+  assert.deepEqual((JSON.parse(audit.out) as { type: string; actor: { protocol: string } }[]).map((e) => [e.type, e.actor.protocol]), [
+    ['FlagsChanged', 'imap'],
+    ['FlagsChanged', 'imap'],
+    ['FlagsChanged', 'imap'],
+    ['MessagesExpunged', 'imap'],
+    ['MessagesExpunged', 'pop3'],
+  ]);
+
+  const folders = (out: string) => (JSON.parse(out) as { folders: { name: string; messages: number }[] }).folders;
+  assert.equal(show.code, 0, show.err);
+  const then = Object.fromEntries(folders(show.out).map((f) => [f.name, f.messages]));
+  assert.equal(then['Project Notes 2010'], 1);
+  assert.equal(then['INBOX'], 5);
+  assert.equal(replay.code, 0, replay.err);
+  const replayed = JSON.parse(replay.out) as { accounts: { address: string; folders: { name: string; messages: number }[] }[] };
+  assert.deepEqual(replayed.accounts.map((a) => a.address), ['alice@example.test']);
+  assert.deepEqual(Object.fromEntries(replayed.accounts[0]!.folders.map((f) => [f.name, f.messages])), then);
+
+  assert.equal(badTime.code, 1);
+  assert.match(badTime.err, /^postlog: --as-of: cannot read "last tuesday" as a time; use ISO 8601 .* or "YYYY-MM-DD HH:MM" \(UTC\)\n$/);
+  assert.equal(badAccount.code, 1);
+  assert.equal(badAccount.err, 'postlog: no account has the address nobody@example.test\n');
+  assert.equal(tooEarly.code, 1);
+  assert.match(tooEarly.err, /^postlog: mailbox "Project Notes 2010" did not exist at 2026-05-18T08:01:00.000Z; the folders then were "Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"\n$/);
+  assert.equal(await head(), before);
+});
+
+test('restore by the old name of a renamed folder (beside a rebuild with progress), then the restored copy has its own history line', async () => {
+  const [restore, rebuild] = await Promise.all([
+    cli(['restore', '--account', 'alice@example.test', '--mailbox', 'Project Notes 2010', '--as-of', '2026-05-19 11:30']),
+    eager(['rebuild', '--projection', 'history', 'audit']),
+  ]);
+  assert.equal(rebuild.code, 0, rebuild.err);
+  assert.match(rebuild.out, /rebuilt history, audit up to position \d+/);
+  assert.match(rebuild.err, /rebuild: position \d+ \/ \d+ \d+%, \d+ events\/s/);
+  assert.equal(restore.code, 0, restore.err);
+  assert.equal(restore.out, 'restored 1 messages of "Project Notes 2010" as of 2026-05-19 11:30 UTC into "Project Notes 2010 (restored 2026-05-19 11:30)"\n');
+  const history = await cli(['history', fx.plan.emailId, '--json']);
+  const [plan] = JSON.parse(history.out) as { events: { what: string; mailbox: string; details: { from?: string } }[] }[];
+  assert.deepEqual(plan!.events.at(-1), {
+    ...plan!.events.at(-1)!,
+    what: 'restored',
+    mailbox: 'alice@example.test/Project Notes 2010 (restored 2026-05-19 11:30)',
+  });
+  assert.equal(plan!.events.at(-1)!.details.from, 'alice@example.test/Projects 2010');
+});

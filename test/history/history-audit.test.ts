@@ -1,0 +1,111 @@
+// `history` and `audit` from their index projections, on the realistic fixture.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
+import { HistoryIndex, historyProjection } from '../../src/projections/history-index.ts';
+import { messageHistory } from '../../src/projections/message-history.ts';
+import { AuditIndex, auditProjection } from '../../src/projections/audit-index.ts';
+import { dumpProjections, tempDir } from '../helpers/runtime.ts';
+import { buildFixture, PLAN_MESSAGE_ID, T, type Fixture } from './fixture.ts';
+
+const dir = tempDir();
+let runtime: Runtime;
+let fx: Fixture;
+let history: HistoryIndex;
+let audit: AuditIndex;
+
+before(async () => {
+  runtime = await openRuntime(dir.path, { follow: true });
+  fx = await buildFixture(runtime);
+  history = new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
+  audit = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
+});
+after(async () => {
+  await runtime.close();
+  dir.remove();
+});
+
+const names = (id: string) => (id === fx.inbox ? 'INBOX' : id === fx.notes ? 'Projects 2010' : id);
+
+test('history of the plan: delivered over SMTP, read, moved, flagged deleted, expunged, by whom and from where', async () => {
+  const events = await messageHistory(runtime.storage.events, history, fx.plan.emailId, names);
+  assert.deepEqual(
+    events.map((e) => [e.at, e.what, e.mailbox, e.uid, e.actor.protocol, e.actor.address]),
+    [
+      [T.planDelivered, 'delivered', 'INBOX', fx.plan.inboxUid, 'smtp', '203.0.113.7'],
+      [T.read, 'flags changed', 'INBOX', fx.plan.inboxUid, 'imap', '198.51.100.20'],
+      [T.moved, 'moved in', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
+      [T.moved, 'moved out', 'INBOX', fx.plan.inboxUid, 'imap', '198.51.100.20'],
+      ['2026-05-19T13:00:00.000Z', 'flags changed', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
+      [T.expunged, 'expunged', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
+    ],
+  );
+  const [delivery, read, movedIn, movedOut] = events;
+  assert.deepEqual(
+    { ...delivery!.details, transactionId: undefined },
+    { mailFrom: 'carol@example.net', rcptTo: 'alice@example.test', clientAddress: '203.0.113.7', transactionId: undefined, emailId: fx.plan.emailId, flags: [], size: delivery!.details.size, subject: 'Quarterly plan' },
+  );
+  assert.equal(delivery!.details.transactionId, 'tx-quarterlyplan');
+  assert.deepEqual(read!.details, { added: ['\\Seen'], removed: [] });
+  assert.equal(movedIn!.details.fromUid, fx.plan.inboxUid);
+  assert.equal(movedOut!.details.toUid, fx.plan.notesUid);
+  assert.equal(events.at(-1)!.actor.id, fx.alice);
+});
+
+test('a message is found by Message-ID (with or without brackets, any case of domain) and by mailbox and UID after it is gone', () => {
+  assert.deepEqual(history.emailIdsOfMessageId(PLAN_MESSAGE_ID), [fx.plan.emailId]);
+  assert.deepEqual(history.emailIdsOfMessageId('plan-2010@EXAMPLE.net'), [fx.plan.emailId]);
+  assert.equal(history.emailIdAt(fx.inbox, fx.plan.inboxUid), fx.plan.emailId);
+  assert.equal(history.emailIdAt(fx.notes, fx.plan.notesUid), fx.plan.emailId);
+  assert.equal(history.knows(fx.plan.emailId), true);
+  assert.equal(history.knows('no-such-email'), false);
+});
+
+test('the message popped over POP3 says so', async () => {
+  const events = await messageHistory(runtime.storage.events, history, fx.invoice, names);
+  assert.deepEqual(events.at(-1), { ...events.at(-1)!, what: 'expunged', at: T.popped, details: { reason: 'pop3' } });
+  assert.equal(events.at(-1)!.actor.protocol, 'pop3');
+});
+
+test("audit of one account's day reads that day's entries of that account and nothing else", async () => {
+  const total = await runtime.storage.events.headPosition();
+  const day = { accountId: fx.alice, since: '2026-05-19T00:00:00.000Z', until: '2026-05-19T23:59:59.999Z' };
+  const { entries, scanned } = audit.query(day);
+  assert.equal(scanned, entries.length);
+  assert.ok(total > 5 * scanned, `log of ${total} events, ${scanned} read`);
+  assert.deepEqual(
+    entries.map((e) => [e.at, e.category]),
+    [
+      [T.planDelivered, 'delivery'],
+      ['2026-05-19T09:05:00.000Z', 'delivery'],
+      ['2026-05-19T09:06:00.000Z', 'delivery'],
+      [T.read, 'flags'],
+      ['2026-05-19T10:05:00.000Z', 'flags'],
+      [T.moved, 'append'],
+      [T.moved, 'move'],
+      [T.renamed, 'folder'],
+      ['2026-05-19T13:00:00.000Z', 'flags'],
+      [T.expunged, 'deletion'],
+      [T.popped, 'deletion'],
+    ],
+  );
+  assert.ok(entries.every((e) => e.accountId === fx.alice));
+  // Bob's 240 deliveries stay out; the whole log by time has them.
+  const deliveries = audit.query({ types: ['delivery'] }).entries;
+  assert.equal(deliveries.filter((e) => e.accountId === fx.bob).length, 240);
+  assert.deepEqual(audit.query({ ...day, types: ['deletion'] }).entries.map((e) => e.summary), [
+    `uids ${fx.plan.notesUid} expunged (expunge)`,
+    'uids 6 expunged (pop3)',
+  ]);
+  const admin = audit.query({ types: ['admin'], until: T.created }).entries;
+  assert.ok(admin.some((e) => e.type === 'AccountCreated') && admin.every((e) => e.actor.kind === 'admin'));
+  assert.ok(admin.every((e) => !e.summary.includes('$')), 'no password hash in the audit');
+});
+
+test('a rebuild of history and audit gives the same index as following the log live', async () => {
+  const live = dumpProjections(runtime);
+  await runtime.runner.rebuild(['history', 'audit']);
+  const rebuilt = dumpProjections(runtime);
+  assert.deepEqual(rebuilt.history, live.history);
+  assert.deepEqual(rebuilt.audit, live.audit);
+});
