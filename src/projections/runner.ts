@@ -6,6 +6,7 @@ import type { Database, RootDatabase } from 'lmdb';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.ts';
 import { KNOWN_EVENT_TYPES } from '../domain/event-types.ts';
 import { DomainError } from '../domain/decider.ts';
+import { durably } from '../store/lmdb/commit.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 
@@ -139,7 +140,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private async apply(batch: readonly RecordedEvent[]): Promise<void> {
     const known = this.options.knownTypes ?? KNOWN_EVENT_TYPES;
     try {
-      await this.root.transaction(() => {
+      await durably(this.root.transaction(() => {
         for (const entry of this.entries) {
           // Another process (the CLI beside a running server) may have applied some of these
           // already: the stored checkpoint, read inside this write transaction, decides.
@@ -162,7 +163,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
           }
           if (last !== before) this.checkpoints.putSync(entry.projection.name, { position: last, version: entry.projection.version });
         }
-      });
+      }));
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
       throw error;
@@ -175,10 +176,12 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   }
 
   private async drop(entry: Entry): Promise<void> {
-    await this.root.transaction(() => {
-      entry.db.clearSync();
-      this.checkpoints.removeSync(entry.projection.name);
-    });
+    await durably(
+      this.root.transaction(() => {
+        entry.db.clearSync();
+        this.checkpoints.removeSync(entry.projection.name);
+      }),
+    );
     entry.checkpoint = { position: 0, version: entry.projection.version };
   }
 
