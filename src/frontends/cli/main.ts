@@ -14,6 +14,8 @@ import { asOfCommands } from './as-of.ts';
 import { historyCommand } from './history.ts';
 import { auditCommand } from './audit.ts';
 import { replayCommand } from './replay.ts';
+import { mergeCommand } from './merge.ts';
+import { portableCommands } from './portable.ts';
 
 const program = new Command('postlog')
   .description('a mail server whose source of truth is an append-only log of events')
@@ -33,6 +35,8 @@ asOfCommands(program);
 historyCommand(program);
 auditCommand(program);
 replayCommand(program);
+mergeCommand(program);
+portableCommands(program);
 
 /** Errors a user can act on are one line on stderr; anything else is a bug and shows its stack. */
 function report(error: unknown): number {

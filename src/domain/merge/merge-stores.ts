@@ -1,0 +1,158 @@
+// Merges another store into ours: reads both logs, plans each stream (plan.ts), copies the blobs
+// the new events reference, then appends stream by stream with the expected revision, so a
+// server writing at the same time only makes the merge re-plan that stream. Each stream's
+// events go in one atomic append: a merge cut short leaves whole streams done or untouched, and
+// running it again finishes the rest (it appends nothing already there).
+import type { BlobStore } from '../../store/blob-store.ts';
+import { WrongExpectedVersion, type EventStore } from '../../store/event-store.ts';
+import { eventOf, type CommandContext, type DomainEvent } from '../event.ts';
+import type { AccountEvent } from '../account/events.ts';
+import type { MessageAppended } from '../mailbox/events.ts';
+import { mergeStream, type MailboxMergeSummary, type MergeApplied } from './events.ts';
+import { planStream, streamOrder, type StreamPlan } from './plan.ts';
+
+export type MergeSide = Readonly<{ events: EventStore; blobs: BlobStore }>;
+
+export type MergeReport = {
+  mergeId: string | null;
+  dryRun: boolean;
+  from: { origin: string; location: string };
+  mailboxes: MailboxMergeSummary[];
+  folders: NonNullable<StreamPlan['folders']>[];
+  conflicts: string[];
+  appended: number;
+  copied: number;
+  blobsCopied: number;
+};
+
+export type MergeOptions = Readonly<{
+  dryRun?: boolean;
+  from: { origin: string; location: string };
+  /** after each stream is appended (for progress lines) */
+  onStream?: (stream: string, events: number) => void;
+  maxAttempts?: number;
+}>;
+
+const PAGE = 5000;
+
+/** Every event of a store, grouped by stream, each stream in revision order. */
+export async function readStreams(store: EventStore): Promise<Map<string, DomainEvent[]>> {
+  const streams = new Map<string, DomainEvent[]>();
+  for (let from = 1; ; ) {
+    const page = await store.readAll({ from, limit: PAGE });
+    for (const r of page) {
+      const list = streams.get(r.stream);
+      if (list) list.push(r.event);
+      else streams.set(r.stream, [r.event]);
+    }
+    if (page.length < PAGE) return streams;
+    from = page.at(-1)!.position + 1;
+  }
+}
+
+async function readStream(store: EventStore, stream: string): Promise<DomainEvent[]> {
+  const out: DomainEvent[] = [];
+  for (let from = 0; ; ) {
+    const page = await store.readStream(stream, { from, limit: PAGE });
+    out.push(...page.map((r) => r.event));
+    if (page.length < PAGE) return out;
+    from = page.at(-1)!.revision + 1;
+  }
+}
+
+export async function mergeStores(ours: MergeSide, theirs: MergeSide, ctx: CommandContext, options: MergeOptions): Promise<MergeReport> {
+  const [mine, other] = await Promise.all([readStreams(ours.events), readStreams(theirs.events)]);
+  const names = [...other.keys()].sort((a, b) => streamOrder(a) - streamOrder(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const report: MergeReport = {
+    mergeId: null,
+    dryRun: options.dryRun ?? false,
+    from: options.from,
+    mailboxes: [],
+    folders: [],
+    conflicts: [],
+    appended: 0,
+    copied: 0,
+    blobsCopied: 0,
+  };
+  const plans: StreamPlan[] = [];
+  for (const stream of names) {
+    let plan = planStream(stream, mine.get(stream) ?? [], other.get(stream)!, ctx);
+    if (!options.dryRun && plan.events.length) plan = await applyPlan(ours, theirs, plan, other.get(stream)!, ctx, report, options.maxAttempts ?? 5);
+    if (plan.events.length) options.onStream?.(stream, plan.events.length);
+    plans.push(plan);
+  }
+  summarize(plans, mine, other, report);
+  if (!options.dryRun && report.appended > 0) {
+    const mergeId = ctx.newId();
+    report.mergeId = mergeId;
+    const { mailboxes, folders, conflicts, appended, copied } = report;
+    const event: MergeApplied = eventOf('MergeApplied', { mergeId, from: options.from, mailboxes, folders, conflicts, appended, copied }, ctx);
+    await ours.events.append(mergeStream(mergeId), [event], { expectedRevision: 'no-stream' });
+  }
+  return report;
+}
+
+/** Copies the blobs, then appends; on a concurrent write to the stream, re-reads it and plans again. */
+async function applyPlan(
+  ours: MergeSide,
+  theirs: MergeSide,
+  first: StreamPlan,
+  theirEvents: readonly DomainEvent[],
+  ctx: CommandContext,
+  report: MergeReport,
+  maxAttempts: number,
+): Promise<StreamPlan> {
+  let plan = first;
+  for (let attempt = 1; ; attempt++) {
+    if (!plan.events.length) return plan;
+    report.blobsCopied += await copyBlobs(ours.blobs, theirs.blobs, plan.events);
+    try {
+      await ours.events.append(plan.stream, plan.events, { expectedRevision: plan.expectedRevision < 0 ? 'no-stream' : plan.expectedRevision });
+      report.appended += plan.events.length;
+      if (plan.copied) report.copied += plan.events.length;
+      return plan;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersion) || attempt >= maxAttempts) throw error;
+      plan = planStream(plan.stream, await readStream(ours.events, plan.stream), theirEvents, ctx);
+    }
+  }
+}
+
+/** Blobs before the events that reference them: a message never points at bytes we lack. */
+async function copyBlobs(ours: BlobStore, theirs: BlobStore, events: readonly DomainEvent[]): Promise<number> {
+  let copied = 0;
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'MessageAppended') continue;
+    const { blobId } = (e as MessageAppended).data;
+    if (seen.has(blobId)) continue;
+    seen.add(blobId);
+    if (await ours.has(blobId)) continue;
+    const stored = await ours.put(theirs.get(blobId));
+    if (stored.blobId !== blobId) throw new Error(`blob ${blobId} of the other store has content hashing to ${stored.blobId}`);
+    copied++;
+  }
+  return copied;
+}
+
+/** The report: per mailbox and folder tree, what the plans do. */
+function summarize(plans: StreamPlan[], mine: Map<string, DomainEvent[]>, other: Map<string, DomainEvent[]>, report: MergeReport): void {
+  // Mailbox names for the report: the latest name either store gave each mailbox.
+  const named: { at: string; mailboxId: string; name: string }[] = [];
+  for (const source of [other, mine]) {
+    for (const [stream, events] of source) {
+      if (!stream.startsWith('account-')) continue;
+      for (const e of events as AccountEvent[]) {
+        if (e.type === 'MailboxCreated') named.push({ at: e.meta.at, mailboxId: e.data.mailboxId, name: e.data.name });
+        if (e.type === 'MailboxRenamed') for (const r of e.data.renames) named.push({ at: e.meta.at, mailboxId: r.mailboxId, name: r.to });
+      }
+    }
+  }
+  named.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  const names = new Map(named.map((n) => [n.mailboxId, n.name]));
+  for (const plan of plans) {
+    if (plan.mailbox) report.mailboxes.push({ ...plan.mailbox, name: names.get(plan.mailbox.mailboxId) ?? plan.mailbox.mailboxId });
+    if (plan.folders && (plan.folders.created.length || plan.folders.renamed.length || plan.folders.deleted.length)) report.folders.push(plan.folders);
+    report.conflicts.push(...plan.conflicts);
+  }
+}
