@@ -1,12 +1,11 @@
 // The IMAP front-end: a plain listener offering STARTTLS (config.ports.imap) and an implicit-TLS
 // one (config.ports.imaps), both serving the runtime's mailboxes.
-import { createServer as createPlainServer, type Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { listen } from '../listen.ts';
+import { startListenerPair } from '../listener-pair.ts';
 import type { Runtime } from '../runtime.ts';
-import type { FrontEnd, Listener, ServerContext, Started } from '../server.ts';
+import type { FrontEnd, ServerContext, Started } from '../server.ts';
 import type { TlsMaterial } from '../tls.ts';
 import type { ImapOptions } from './command.ts';
 import { ImapConnection, type ConnectionEnv } from './connection.ts';
@@ -36,39 +35,27 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
   const logger = settings.logger.bindings().proto ? settings.logger : settings.logger.child({ proto: 'imap' });
   const secureContext = createSecureContext({ key: settings.tls.key, cert: settings.tls.cert });
   const watch = new MailboxWatch(settings.runtime.runner);
-  const open = new Set<ImapConnection>();
-  const env = (startTls: boolean): ConnectionEnv => ({
+  const env = (secure: boolean): ConnectionEnv => ({
     runtime: settings.runtime,
     options: settings.options,
     logger,
     watch,
-    startTls: startTls ? secureContext : undefined,
+    startTls: secure ? undefined : secureContext,
   });
-  const plainEnv = env(true);
-  const tlsEnv = env(false);
-  const serve = (socket: Socket, connectionEnv: ConnectionEnv, secure: boolean) => {
-    const connection = new ImapConnection(socket, connectionEnv, secure);
-    open.add(connection);
-    void connection.closed.then(() => open.delete(connection));
-    connection.start();
-  };
-  const plain = createPlainServer((socket) => serve(socket, plainEnv, false));
-  // The server takes key and cert itself: a prepared secureContext alone fails the handshake.
-  const implicit = createTlsServer({ key: settings.tls.key, cert: settings.tls.cert }, (socket) => serve(socket, tlsEnv, true));
-  implicit.on('tlsClientError', (error, socket) => logger.debug({ err: error, client: socket.remoteAddress }, 'TLS handshake failed'));
-
-  const listeners: Listener[] = [
-    { service: 'imap', host: settings.host, port: await listen(plain, settings.host, settings.ports.imap), security: 'STARTTLS' },
-    { service: 'imaps', host: settings.host, port: await listen(implicit, settings.host, settings.ports.imaps), security: 'implicit TLS' },
-  ];
+  const plainEnv = env(false);
+  const tlsEnv = env(true);
+  const started = await startListenerPair({
+    host: settings.host,
+    logger,
+    tls: settings.tls,
+    plain: { service: 'imap', port: settings.ports.imap },
+    implicit: { service: 'imaps', port: settings.ports.imaps },
+    connection: (socket, secure) => new ImapConnection(socket, secure ? tlsEnv : plainEnv, secure),
+  });
   return {
-    listeners,
+    listeners: started.listeners,
     async close() {
-      const stopped = Promise.all([plain, implicit].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      const connections = [...open];
-      for (const c of connections) c.destroy();
-      await Promise.all(connections.map((c) => c.closed));
-      await stopped;
+      await started.close();
       watch.close();
     },
   };

@@ -1,12 +1,12 @@
 // The POP3 front-end: a plain listener offering STLS (config.ports.pop3) and an implicit-TLS
 // one (config.ports.pop3s), both serving the runtime's maildrops.
-import { createServer as createPlainServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { commandContext } from '../context.ts';
+import { startListenerPair } from '../listener-pair.ts';
 import type { Runtime } from '../runtime.ts';
-import type { FrontEnd, Listener, ServerContext, Started } from '../server.ts';
+import type { FrontEnd, ServerContext, Started } from '../server.ts';
 import type { TlsMaterial } from '../tls.ts';
 import type { Pop3Options, Pop3Services } from './command.ts';
 import { Pop3Connection, type ConnectionEnv } from './connection.ts';
@@ -43,7 +43,6 @@ export async function startPop3(settings: Pop3ServerOptions): Promise<Started> {
   const logger = settings.logger.bindings().proto ? settings.logger : settings.logger.child({ proto: 'pop3' });
   const secureContext = createSecureContext({ key: settings.tls.key, cert: settings.tls.cert });
   const locks = new MaildropLocks();
-  const open = new Set<Pop3Connection>();
   const env = (startTls: boolean): ConnectionEnv => ({
     services: settings.services,
     options: settings.options,
@@ -53,40 +52,13 @@ export async function startPop3(settings: Pop3ServerOptions): Promise<Started> {
   });
   const plainEnv = env(true);
   const tlsEnv = env(false);
-  const serve = (socket: Socket, connectionEnv: ConnectionEnv, secure: boolean) => {
-    const connection = new Pop3Connection(socket, connectionEnv, secure);
-    open.add(connection);
-    void connection.closed.then(() => open.delete(connection));
-    connection.start();
-  };
-  const plain = createPlainServer((socket) => serve(socket, plainEnv, false));
-  const implicit = createTlsServer({ key: settings.tls.key, cert: settings.tls.cert }, (socket) => serve(socket, tlsEnv, true));
-  implicit.on('tlsClientError', (error, socket) => logger.debug({ err: error, client: socket.remoteAddress }, 'TLS handshake failed'));
-
-  const listeners: Listener[] = [
-    { service: 'pop3', host: settings.host, port: await listen(plain, settings.host, settings.ports.pop3), security: 'STARTTLS' },
-    { service: 'pop3s', host: settings.host, port: await listen(implicit, settings.host, settings.ports.pop3s), security: 'implicit TLS' },
-  ];
-  return {
-    listeners,
-    async close() {
-      const stopped = Promise.all([plain, implicit].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      const connections = [...open];
-      for (const c of connections) c.destroy();
-      await Promise.all(connections.map((c) => c.closed));
-      await stopped;
-    },
-  };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
+  return startListenerPair({
+    host: settings.host,
+    logger,
+    tls: settings.tls,
+    plain: { service: 'pop3', port: settings.ports.pop3 },
+    implicit: { service: 'pop3s', port: settings.ports.pop3s },
+    connection: (socket, secure) => new Pop3Connection(socket, secure ? tlsEnv : plainEnv, secure),
   });
 }
 
