@@ -68,7 +68,15 @@ function nodeId(dataDir: string): string {
 
 export async function openRuntime(
   dataDir: string,
-  options: { logger?: Logger; follow?: boolean; until?: number; config?: Config; throttle?: ThrottlePolicy } = {},
+  options: {
+    logger?: Logger;
+    follow?: boolean;
+    until?: number;
+    config?: Config;
+    throttle?: ThrottlePolicy;
+    /** false: leave the projections where they are (`rebuild` replays them itself, with progress) */
+    catchUp?: boolean;
+  } = {},
 ): Promise<Runtime> {
   const config = options.config ?? loadConfig(undefined, {});
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -94,7 +102,7 @@ export async function openRuntime(
   const recipients = new DirectoryRecipients(directory, config.domains);
   const resends = new ResendIndex(storage.root.openDB(`projection:${resendProjection.name}`, {}));
   const outbound = new OutboundQueueView(storage.root.openDB(`projection:${outboundQueueProjection.name}`, {}));
-  await runner.start(options.follow ?? false);
+  if (options.catchUp !== false) await runner.start(options.follow ?? false);
   return {
     dataDir,
     origin,

@@ -86,7 +86,10 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     const chosen = names?.length ? this.entries.filter((e) => names.includes(e.projection.name)) : this.entries;
     const unknown = names?.filter((n) => !this.entries.some((e) => e.projection.name === n)) ?? [];
     if (unknown.length) throw new DomainError('NotFound', `unknown projection ${unknown.join(', ')}: known are ${this.names().join(', ')}`);
-    for (const e of chosen) await this.drop(e);
+    // Those of an older version are replayed too, whether named or not: catching up must not
+    // stamp the new version on a read model built by the old code.
+    const stale = this.entries.filter((e) => !chosen.includes(e) && e.checkpoint.version !== e.projection.version);
+    for (const e of [...chosen, ...stale]) await this.drop(e);
     await this.catchUp(onProgress);
     return this.position;
   }

@@ -27,10 +27,10 @@ export function cliLogger(config: Config): Logger {
 export async function withRuntime<T>(
   command: Command,
   run: (runtime: Runtime, config: Config) => Promise<T>,
-  options: { until?: number } = {},
+  options: { until?: number; catchUp?: boolean } = {},
 ): Promise<T> {
   const { dataDir, config } = settings(command);
-  const runtime = await openRuntime(dataDir, { logger: cliLogger(config), until: options.until, config });
+  const runtime = await openRuntime(dataDir, { logger: cliLogger(config), until: options.until, config, catchUp: options.catchUp });
   try {
     return await run(runtime, config);
   } finally {

@@ -53,7 +53,7 @@ export function logCommands(program: Command): void {
         const seconds = (performance.now() - started) / 1000;
         const names = options.projection?.join(', ') ?? runtime.runner.names().join(', ');
         say(`rebuilt ${names} up to position ${position} in ${seconds.toFixed(2)} s`);
-      });
+      }, { catchUp: false });
     });
 }
 
