@@ -1,0 +1,95 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Changes, MailboxStatus, MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
+import { emptySummary } from '../../domain/mailbox/fixtures.ts';
+import { SelectedMailbox } from './selected.ts';
+
+/** A mailbox view in memory, with the change feed the real one gives. */
+class FakeView {
+  modseq = 0;
+  messages = new Map<number, MessageRecord>();
+  gone: { modseq: number; uid: number }[] = [];
+
+  append(uid: number, flags: string[] = []): void {
+    this.messages.set(uid, {
+      uid, modseq: ++this.modseq, emailId: `e${uid}`, blobId: 'b', size: 1, internalDate: '2026-01-01T00:00:00Z',
+      flags, summary: emptySummary, source: { kind: 'append' }, placedBy: `p${uid}`,
+    });
+  }
+  flags(uid: number, flags: string[]): void {
+    const m = this.messages.get(uid)!;
+    this.messages.set(uid, { ...m, flags, modseq: ++this.modseq });
+  }
+  expunge(...uids: number[]): void {
+    const modseq = ++this.modseq;
+    for (const uid of uids) {
+      this.messages.delete(uid);
+      this.gone.push({ modseq, uid });
+    }
+  }
+  status(): MailboxStatus {
+    return { mailboxId: 'mb', accountId: 'a', uidValidity: 7, uidNext: 99, highestModseq: this.modseq, messages: this.messages.size, unseen: 0, deleted: 0, size: 0 };
+  }
+  changesSince(_id: string, since: number): Changes {
+    return {
+      changed: [...this.messages.values()].filter((m) => m.modseq > since).sort((a, b) => a.uid - b.uid),
+      expunged: this.gone.filter((g) => g.modseq > since).map((g) => g.uid),
+      highestModseq: this.modseq,
+    };
+  }
+  asView(): MailboxView {
+    return {
+      status: () => this.status(),
+      messages: () => [...this.messages.values()].sort((a, b) => a.uid - b.uid),
+      changesSince: (id: string, since: number) => this.changesSince(id, since),
+    } as unknown as MailboxView;
+  }
+}
+
+async function flushed(mailbox: SelectedMailbox, allowExpunge: boolean): Promise<string[]> {
+  const lines: string[] = [];
+  mailbox.dirty = true;
+  mailbox.poll();
+  await mailbox.flush(async (line) => void lines.push(line), allowExpunge);
+  return lines;
+}
+
+describe('selected mailbox bookkeeping', () => {
+  it('numbers messages by position and tells arrivals, flag changes and expunges in order', async () => {
+    const view = new FakeView();
+    for (const uid of [3, 5, 8]) view.append(uid);
+    const mailbox = SelectedMailbox.open(view.asView(), 'mb', 'INBOX', false)!;
+    assert.deepEqual([mailbox.count, mailbox.uidAt(2), mailbox.seqOf(8)], [3, 5, 3]);
+    view.expunge(3);
+    view.append(9);
+    view.flags(8, ['\\Seen']);
+    assert.deepEqual(await flushed(mailbox, true), ['* 1 EXPUNGE', '* 3 EXISTS', '* 2 FETCH (UID 8 FLAGS (\\Seen))']);
+    assert.deepEqual(mailbox.allUids(), [5, 8, 9]);
+    assert.deepEqual(await flushed(mailbox, true), []);
+  });
+
+  it('holds expunges back when not allowed, keeping every sequence number the client holds', async () => {
+    const view = new FakeView();
+    for (const uid of [1, 2, 3, 4]) view.append(uid);
+    const mailbox = SelectedMailbox.open(view.asView(), 'mb', 'INBOX', false)!;
+    view.expunge(2, 4);
+    view.append(5);
+    // During FETCH: the new message may be announced, the expunged ones keep their numbers.
+    assert.deepEqual(await flushed(mailbox, false), ['* 5 EXISTS']);
+    assert.deepEqual([mailbox.seqOf(3), mailbox.seqOf(5), mailbox.isExpunged(2)], [3, 5, true]);
+    // Highest first, so each number is right when the client reads it.
+    assert.deepEqual(await flushed(mailbox, true), ['* 4 EXPUNGE', '* 2 EXPUNGE']);
+    assert.deepEqual(mailbox.allUids(), [1, 3, 5]);
+  });
+
+  it('does not repeat flags the client was already told, nor tell about a message that came and went', async () => {
+    const view = new FakeView();
+    view.append(1);
+    const mailbox = SelectedMailbox.open(view.asView(), 'mb', 'INBOX', false)!;
+    view.flags(1, ['\\Flagged']);
+    mailbox.markTold(1, ['\\Flagged']);
+    view.append(2);
+    view.expunge(2);
+    assert.deepEqual(await flushed(mailbox, true), []);
+  });
+});
