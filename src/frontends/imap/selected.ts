@@ -1,6 +1,7 @@
 // The selected mailbox as this session's client knows it: message sequence numbers (position in
 // `uids`), the flags it was last told, and what changed since — learnt from the mailbox view's
 // change feed and told only when the rules allow (EXPUNGE never while FETCH, STORE or SEARCH run).
+import { hasFlag } from '../../domain/mailbox/flags.ts';
 import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
 import { formatFlags } from './flags.ts';
 
@@ -56,6 +57,12 @@ export class SelectedMailbox {
 
   seqOf(uid: number): number | undefined {
     return this.position.has(uid) ? this.indexOf(uid) + 1 : undefined;
+  }
+
+  /** The sequence number of the first message without \Seen, as the client was last told. */
+  firstUnseen(): number | undefined {
+    const i = this.uids.findIndex((uid) => !hasFlag(this.told.get(uid) ?? [], '\\Seen'));
+    return i < 0 ? undefined : i + 1;
   }
 
   /** Gone from the mailbox, but the client has not been told yet. */

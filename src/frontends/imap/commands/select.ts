@@ -5,7 +5,6 @@ import { SelectedMailbox } from '../selected.ts';
 import { AUTHENTICATED } from '../session.ts';
 import { findMailbox } from '../targets.ts';
 import { SYSTEM_FLAGS, formatFlags } from '../flags.ts';
-import { hasFlag } from '../../../domain/mailbox/flags.ts';
 
 function selecting(readOnly: boolean) {
   return command({
@@ -17,16 +16,12 @@ function selecting(readOnly: boolean) {
       const mailbox = SelectedMailbox.open(runtime.mailboxes, ref.mailboxId, ref.name, readOnly);
       if (!mailbox) throw new ImapError('NoSuchMailbox');
       const status = runtime.mailboxes.status(mailbox.mailboxId)!;
-      const messages = runtime.mailboxes.messages(mailbox.mailboxId);
-      const firstUnseen = messages.findIndex((m) => !hasFlag(m.flags, '\\Seen'));
+      const firstUnseen = mailbox.firstUnseen();
       await ctx.untagged(`FLAGS ${formatFlags(SYSTEM_FLAGS)}`);
       await ctx.untagged(`OK [PERMANENTFLAGS ${readOnly ? '()' : formatFlags([...SYSTEM_FLAGS, '\\*'])}] Flags permitted`);
       await ctx.untagged(`${mailbox.count} EXISTS`);
       await ctx.untagged('0 RECENT');
-      if (firstUnseen >= 0) {
-        const seq = mailbox.seqOf(messages[firstUnseen]!.uid);
-        if (seq !== undefined) await ctx.untagged(`OK [UNSEEN ${seq}] First unseen`);
-      }
+      if (firstUnseen !== undefined) await ctx.untagged(`OK [UNSEEN ${firstUnseen}] First unseen`);
       await ctx.untagged(`OK [UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`);
       await ctx.untagged(`OK [UIDNEXT ${status.uidNext}] Predicted next UID`);
       return { state: { kind: 'selected', user: state.user, mailbox }, code: readOnly ? 'READ-ONLY' : 'READ-WRITE' };
