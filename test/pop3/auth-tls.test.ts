@@ -122,8 +122,14 @@ describe('POP3 authentication and TLS', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const services = runtimeServices(h.runtime);
+    let maildropFails = true;
     const broken = {
       ...services,
+      maildrop: (accountId: string) => {
+        if (!maildropFails) return services.maildrop(accountId);
+        maildropFails = false;
+        return Promise.reject(new Error('read model unavailable'));
+      },
       message: () => new Readable({ read() { this.destroy(new Error('disk on fire at /secret/path')); } }),
     };
     const server = await startPop3({
@@ -137,6 +143,10 @@ describe('POP3 authentication and TLS', () => {
     try {
       const accountId = (await h.runtime.mail.accountOf(address))!;
       await h.deliver(accountId, 'Subject: x\r\n\r\ny\r\n');
+      const first = await greeted(server.listeners[0]!.port);
+      await first.command(`USER ${address}`);
+      assert.equal(await first.command(`PASS ${PASSWORD}`), '-ERR [SYS/TEMP] Temporary failure; try again later');
+      // the failed login gave the maildrop lock back
       const wire = await greeted(server.listeners[0]!.port);
       await wire.command(`USER ${address}`);
       assert.match(await wire.command(`PASS ${PASSWORD}`), /^\+OK Logged in/);
@@ -144,7 +154,7 @@ describe('POP3 authentication and TLS', () => {
       assert.equal(await wire.command('NOOP'), '+OK');
       assert.equal(await wire.command('QUIT'), '+OK localhost POP3 server signing off (0 messages deleted)');
       await wire.waitClosed();
-      const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'command failed');
+      const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'command failed' && l.user);
       assert.ok(failure, 'the failure is logged');
       assert.equal(failure.proto, 'pop3');
       assert.equal(failure.user, address);

@@ -47,8 +47,9 @@ export interface Pop3Context {
   sendMessage(first: string, blobId: string, topLines?: number): Promise<void>;
   /** answers +OK and upgrades the socket; anything the client pipelined after STLS is dropped */
   startTls(): Promise<void>;
-  /** takes this node's lock on the account's maildrop and enforces LOGIN-DELAY; throws when refused */
-  claimMaildrop(accountId: string, address: string): void;
+  /** takes this node's lock on the account's maildrop and enforces LOGIN-DELAY; throws when
+   * refused; returns what gives the lock back (the connection also does so when it closes) */
+  claimMaildrop(accountId: string, address: string): () => void;
 }
 
 type InState<S extends StateName> = Extract<SessionState, { kind: S }>;

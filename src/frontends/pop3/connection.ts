@@ -139,12 +139,18 @@ export class Pop3Connection implements Pop3Context {
     });
   }
 
-  claimMaildrop(accountId: string, address: string): void {
+  claimMaildrop(accountId: string, address: string): () => void {
     const claim = this.env.locks.claim(accountId, this.cid, this.options.loginDelay, Date.now());
     if (claim === 'in-use') throw new Pop3Error('InUse');
     if (claim === 'login-delay') throw new Pop3Error('LoginDelay');
     this.lockedAccount = accountId;
+    const anonymous = this.log;
     this.log = this.log.child({ user: address });
+    return () => {
+      this.env.locks.release(accountId, this.cid);
+      this.lockedAccount = undefined;
+      this.log = anonymous;
+    };
   }
 
   // --- the gatekeeper --------------------------------------------------------------------------

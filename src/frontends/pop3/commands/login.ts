@@ -4,7 +4,7 @@ import type { AuthRequest } from '../../../domain/directory/ports.ts';
 import type { Pop3Context } from '../command.ts';
 import { Pop3Error } from '../errors.ts';
 import { ok } from '../responses.ts';
-import type { Transaction } from '../session.ts';
+import type { Maildrop, Transaction } from '../session.ts';
 
 type Credentials = Pick<AuthRequest, 'mechanism' | 'username' | 'password'>;
 
@@ -27,8 +27,14 @@ export async function login(ctx: Pop3Context, credentials: Credentials): Promise
     ctx.log.info({ mechanism: credentials.mechanism, reason: result.reason }, 'authentication refused');
     throw new Pop3Error(REFUSED[result.reason]);
   }
-  ctx.claimMaildrop(result.accountId, result.address);
-  const maildrop = await ctx.services.maildrop(result.accountId);
+  const release = ctx.claimMaildrop(result.accountId, result.address);
+  let maildrop: Maildrop;
+  try {
+    maildrop = await ctx.services.maildrop(result.accountId);
+  } catch (error) {
+    release(); // no session without a maildrop: another login may try again at once
+    throw error;
+  }
   const { count, size } = maildrop.stat();
   ctx.log.info({ mechanism: credentials.mechanism, messages: count }, 'logged in');
   ctx.send(ok(`Logged in; maildrop has ${count} messages (${size} octets)`));
