@@ -35,8 +35,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Dovecot as Debian ships it (`apt-get install -y dovecot-imapd`), any user with `password`. */
-export async function startDovecot(dir: string, password: string): Promise<Server> {
+/**
+ * Dovecot as Debian ships it (`apt-get install -y dovecot-imapd`). The users' password is
+ * stored ARGON2ID-hashed, so a login costs Dovecot about what scrypt costs postlog.
+ */
+export async function startDovecot(dir: string, users: readonly string[], password: string): Promise<Server> {
   if (!existsSync('/usr/sbin/dovecot') || !existsSync('/usr/lib/dovecot/imap')) {
     throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd');
   }
@@ -48,6 +51,9 @@ export async function startDovecot(dir: string, password: string): Promise<Serve
   chownSync(join(dir, 'mail'), Number(nobody), Number(nogroup));
   // Temporary directories are 0700: the mail user must be able to pass through them.
   for (const d of [dirname(dir), dir]) chmodSync(d, 0o711);
+  const hash = execFileSync('doveadm', ['pw', '-s', 'ARGON2ID', '-p', password]).toString().trim();
+  writeFileSync(join(dir, 'passwd'), users.map((u) => `${u}:${hash}\n`).join(''));
+  chmodSync(join(dir, 'passwd'), 0o644);
   const config = join(dir, 'dovecot.conf');
   writeFileSync(
     config,
@@ -62,8 +68,8 @@ auth_mechanisms = plain login
 mail_location = maildir:${dir}/mail/%u
 first_valid_uid = 1
 passdb {
-  driver = static
-  args = password=${password}
+  driver = passwd-file
+  args = ${dir}/passwd
 }
 userdb {
   driver = static

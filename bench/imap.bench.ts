@@ -125,7 +125,7 @@ const dir = mkdtempSync(join(tmpdir(), 'postlog-imap-bench-'));
 console.log(`IMAP mixed workload: ${CLIENTS} concurrent clients, ${SECONDS} s each server, ${messages.length} SpamAssassin corpus messages, ${PRELOAD} preloaded per mailbox`);
 const results: Result[] = [];
 try {
-  for (const start of [() => startPostlog(join(dir, 'postlog'), users, PASSWORD), () => startDovecot(join(dir, 'dovecot'), PASSWORD)]) {
+  for (const start of [() => startPostlog(join(dir, 'postlog'), users, PASSWORD), () => startDovecot(join(dir, 'dovecot'), users, PASSWORD)]) {
     const server = await start();
     try {
       results.push(await measure(server, users, messages));
