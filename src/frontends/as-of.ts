@@ -43,7 +43,8 @@ export type RestoreResult = Restored & Readonly<{ from: string; fromMailboxId: s
 
 /** Checks everything before writing: a refused restore leaves the log as it was. */
 export async function restoreAsOf(runtime: Runtime, request: RestoreRequest, ctx: CommandContext): Promise<RestoreResult> {
-  const { accountId, asOf } = request;
+  const { accountId } = request;
+  const asOf = new Date(request.asOf).toISOString();
   const name = normalizeMailboxName(request.mailbox);
   const into = normalizeMailboxName(request.into ?? `${name} (restored ${shortUtc(asOf)})`);
   const at = await accountAt(runtime, accountId, asOf, request.label);

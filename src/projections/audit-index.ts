@@ -63,6 +63,8 @@ function summarize(event: DomainEvent): string {
   switch (e.type) {
     case 'MessageAppended': {
       const s = e.data.source;
+      const from = e.data.merged?.renumberedFrom;
+      if (from !== undefined) return `uid ${e.data.uid} renumbered from ${from} by merge: ${JSON.stringify(e.data.summary.subject)} (emailId ${e.data.emailId})`;
       const how = s.kind === 'delivery' ? `delivered from <${s.mailFrom}> to <${s.rcptTo}> via ${s.clientAddress}` : s.kind;
       return `uid ${e.data.uid} ${how}: ${JSON.stringify(e.data.summary.subject)} (emailId ${e.data.emailId})`;
     }

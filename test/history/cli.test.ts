@@ -2,20 +2,20 @@
 // rebuild progress, and bad input that must change nothing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openRuntime } from '../../src/frontends/runtime.ts';
+import { join } from 'node:path';
 import { openLmdbStorage } from '../../src/store/lmdb/open.ts';
 import { postlogCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/runtime.ts';
 import { buildFixture, PLAN_MESSAGE_ID, type Fixture } from './fixture.ts';
 
 const dir = tempDir();
-const cli = postlogCli(dir.path);
+const cli = postlogCli(join(dir.path, 'A'));
 /** progress lines at every step, not every 5 s, though stderr is not a terminal */
-const eager = postlogCli(dir.path, { POSTLOG_PROGRESS_MS: '0' });
+const eager = postlogCli(join(dir.path, 'A'), { POSTLOG_PROGRESS_MS: '0' });
 let fx: Fixture;
 
 async function head(): Promise<number> {
-  const storage = await openLmdbStorage(dir.path);
+  const storage = await openLmdbStorage(join(dir.path, 'A'));
   try {
     return await storage.events.headPosition();
   } finally {
@@ -24,16 +24,16 @@ async function head(): Promise<number> {
 }
 
 before(async () => {
-  const runtime = await openRuntime(dir.path, { follow: true });
-  fx = await buildFixture(runtime);
-  await runtime.close();
+  const built = await buildFixture(dir.path);
+  fx = built.fx;
+  await built.runtime.close();
 });
 after(() => dir.remove());
 
 test('read-only commands answer from the log; bad input says why and appends nothing', async () => {
   const before = await head();
   const [byPath, byMessageId, audit, show, replay, badTime, badAccount, tooEarly] = await Promise.all([
-    cli(['history', `alice@example.test/Projects 2010/${fx.plan.notesUid}`, '--json']),
+    cli(['history', `alice@example.test/Projects 2010/${fx.plan.renumberedUid}`, '--json']),
     cli(['history', PLAN_MESSAGE_ID]),
     cli(['audit', '--account', 'alice@example.test', '--since', '2026-05-19 00:00', '--until', '2026-05-19T23:59:59Z', '--type', 'deletion', 'FlagsChanged', '--json']),
     cli(['show', '--account', 'alice@example.test', '--as-of', '2026-05-19 11:30', '--json']),
@@ -46,7 +46,16 @@ test('read-only commands answer from the log; bad input says why and appends not
   assert.equal(byPath.code, 0, byPath.err);
   const [plan] = JSON.parse(byPath.out) as { emailId: string; events: { what: string; mailbox: string }[] }[];
   assert.equal(plan!.emailId, fx.plan.emailId);
-  assert.deepEqual(plan!.events.map((e) => e.what), ['delivered', 'flags changed', 'moved in', 'moved out', 'flags changed', 'expunged']);
+  assert.deepEqual(plan!.events.map((e) => e.what), [
+    'delivered',
+    'flags changed',
+    'moved in',
+    'moved out',
+    'UID given up (merge renumbered it)',
+    'renumbered by merge',
+    'flags changed',
+    'expunged',
+  ]);
   assert.equal(plan!.events[0]!.mailbox, 'alice@example.test/INBOX');
   assert.match(byMessageId.out, /delivered .*imap|delivered .*smtp from 203\.0\.113\.7 .*mailFrom=<carol@example\.net> rcptTo=<alice@example\.test>/);
   assert.match(byMessageId.out, /expunged .*alice@example\.test\/Projects 2010 uid \d+ +user \S+ over imap from 198\.51\.100\.20 +reason=expunge/);

@@ -1,7 +1,7 @@
 // `history` and `audit` from their index projections, on the realistic fixture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
+import type { Runtime } from '../../src/frontends/runtime.ts';
 import { HistoryIndex, historyProjection } from '../../src/projections/history-index.ts';
 import { messageHistory } from '../../src/projections/message-history.ts';
 import { AuditIndex, auditProjection } from '../../src/projections/audit-index.ts';
@@ -15,8 +15,7 @@ let history: HistoryIndex;
 let audit: AuditIndex;
 
 before(async () => {
-  runtime = await openRuntime(dir.path, { follow: true });
-  fx = await buildFixture(runtime);
+  ({ runtime, fx } = await buildFixture(dir.path));
   history = new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
   audit = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
 });
@@ -27,7 +26,7 @@ after(async () => {
 
 const names = (id: string) => (id === fx.inbox ? 'INBOX' : id === fx.notes ? 'Projects 2010' : id);
 
-test('history of the plan: delivered over SMTP, read, moved, flagged deleted, expunged, by whom and from where', async () => {
+test('history of the plan: delivered over SMTP, read, moved, renumbered by a merge, expunged, by whom and from where', async () => {
   const events = await messageHistory(runtime.storage.events, history, fx.plan.emailId, names);
   assert.deepEqual(
     events.map((e) => [e.at, e.what, e.mailbox, e.uid, e.actor.protocol, e.actor.address]),
@@ -36,11 +35,17 @@ test('history of the plan: delivered over SMTP, read, moved, flagged deleted, ex
       [T.read, 'flags changed', 'INBOX', fx.plan.inboxUid, 'imap', '198.51.100.20'],
       [T.moved, 'moved in', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
       [T.moved, 'moved out', 'INBOX', fx.plan.inboxUid, 'imap', '198.51.100.20'],
-      ['2026-05-19T13:00:00.000Z', 'flags changed', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
-      [T.expunged, 'expunged', 'Projects 2010', fx.plan.notesUid, 'imap', '198.51.100.20'],
+      // Store B gave the same UID in that folder to another message during the outage.
+      [T.merged, 'UID given up (merge renumbered it)', 'Projects 2010', fx.plan.notesUid, 'merge', 'B'],
+      [T.merged, 'renumbered by merge', 'Projects 2010', fx.plan.renumberedUid, 'merge', 'B'],
+      ['2026-05-19T13:00:00.000Z', 'flags changed', 'Projects 2010', fx.plan.renumberedUid, 'imap', '198.51.100.20'],
+      [T.expunged, 'expunged', 'Projects 2010', fx.plan.renumberedUid, 'imap', '198.51.100.20'],
     ],
   );
-  const [delivery, read, movedIn, movedOut] = events;
+  const [delivery, read, movedIn, movedOut, , renumbered] = events;
+  assert.ok(fx.plan.renumberedUid > fx.plan.notesUid);
+  assert.equal(renumbered!.details.fromUid, fx.plan.notesUid);
+  assert.deepEqual(renumbered!.details.flags, ['\\Seen']);
   assert.deepEqual(
     { ...delivery!.details, transactionId: undefined },
     { mailFrom: 'carol@example.net', rcptTo: 'alice@example.test', clientAddress: '203.0.113.7', transactionId: undefined, emailId: fx.plan.emailId, flags: [], size: delivery!.details.size, subject: 'Quarterly plan' },
@@ -84,17 +89,23 @@ test("audit of one account's day reads that day's entries of that account and no
       [T.moved, 'append'],
       [T.moved, 'move'],
       [T.renamed, 'folder'],
+      [T.merged, 'merge'], // the plan's UID given up
+      [T.merged, 'merge'], // the plan renumbered
+      [T.merged, 'merge'], // B's draft placed above both stores' UIDNEXT
+      [T.merged, 'merge'], // MergeApplied: what the merge did
       ['2026-05-19T13:00:00.000Z', 'flags'],
       [T.expunged, 'deletion'],
       [T.popped, 'deletion'],
     ],
   );
   assert.ok(entries.every((e) => e.accountId === fx.alice));
+  assert.match(entries.find((e) => e.type === 'MergeApplied')!.summary, /\(B\): 3 events appended .* in 1 mailboxes/);
+  assert.match(entries.find((e) => e.summary.includes('renumbered from'))!.summary, new RegExp(`uid ${fx.plan.renumberedUid} renumbered from ${fx.plan.notesUid} by merge`));
   // Bob's 240 deliveries stay out; the whole log by time has them.
   const deliveries = audit.query({ types: ['delivery'] }).entries;
   assert.equal(deliveries.filter((e) => e.accountId === fx.bob).length, 240);
   assert.deepEqual(audit.query({ ...day, types: ['deletion'] }).entries.map((e) => e.summary), [
-    `uids ${fx.plan.notesUid} expunged (expunge)`,
+    `uids ${fx.plan.renumberedUid} expunged (expunge)`,
     'uids 6 expunged (pop3)',
   ]);
   const admin = audit.query({ types: ['admin'], until: T.created }).entries;

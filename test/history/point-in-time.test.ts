@@ -1,7 +1,7 @@
 // Restore as of a moment, show --as-of and replay, on the realistic fixture.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
+import type { Runtime } from '../../src/frontends/runtime.ts';
 import { accountAt, restoreAsOf } from '../../src/frontends/as-of.ts';
 import { buildAt } from '../../src/projections/point-in-time.ts';
 import { adminContext, dumpProjections, settled, tempDir } from '../helpers/runtime.ts';
@@ -12,8 +12,7 @@ let runtime: Runtime;
 let fx: Fixture;
 
 before(async () => {
-  runtime = await openRuntime(dir.path, { follow: true });
-  fx = await buildFixture(runtime);
+  ({ runtime, fx } = await buildFixture(dir.path));
 });
 after(async () => {
   await runtime.close();
@@ -42,9 +41,20 @@ test('restore finds a folder by the name it had then (renamed since) and keeps t
   await settled(runtime);
   assert.equal(restored.fromMailboxId, fx.notes);
   assert.deepEqual(subjects(runtime, restored.mailboxId), ['Quarterly plan [\\Seen]']);
-  // Today the folder is "Projects 2010" and empty.
+  // Today the folder is "Projects 2010", and holds only what store B saved there during the outage.
   assert.equal(runtime.accounts.mailboxByName(fx.alice, 'Projects 2010')?.mailboxId, fx.notes);
-  assert.equal(runtime.mailboxes.status(fx.notes)?.messages, 0);
+  assert.deepEqual(subjects(runtime, fx.notes), ['Draft notes []']);
+});
+
+test('restore just after the merge: the renumbered plan (flags of then) and what store B saved', async () => {
+  const restored = await restoreAsOf(runtime, { accountId: fx.alice, mailbox: 'Projects 2010', asOf: '2026-05-19T12:45:00Z' }, adminContext(runtime));
+  await settled(runtime);
+  assert.equal(restored.name, 'Projects 2010 (restored 2026-05-19 12:45)');
+  assert.deepEqual(subjects(runtime, restored.mailboxId), ['Quarterly plan [\\Seen]', 'Draft notes []']);
+  assert.deepEqual(
+    runtime.mailboxes.messages(restored.mailboxId).map((m) => m.source.kind === 'restore' && m.source.fromUid),
+    [fx.plan.renumberedUid, fx.plan.renumberedUid + 1],
+  );
 });
 
 test('bad restores say why and append nothing', async () => {
