@@ -117,6 +117,8 @@ export type AuditQuery = Readonly<{
   limit?: number;
 }>;
 
+export const AUDIT_KINDS = ['delivery', 'append', 'flags', 'move', 'deletion', 'folder', 'directory', 'outbound', 'merge', 'other', 'admin'] as const;
+
 export function matchesType(entry: AuditEntry, types: readonly string[]): boolean {
   return types.some((t) => {
     const want = t.toLowerCase();

@@ -32,7 +32,7 @@ after(() => dir.remove());
 
 test('read-only commands answer from the log; bad input says why and appends nothing', async () => {
   const before = await head();
-  const [byPath, byMessageId, audit, show, replay, badTime, badAccount, tooEarly] = await Promise.all([
+  const [byPath, byMessageId, audit, show, replay, badTime, badAccount, tooEarly, badType] = await Promise.all([
     cli(['history', `alice@example.test/Projects 2010/${fx.plan.renumberedUid}`, '--json']),
     cli(['history', PLAN_MESSAGE_ID]),
     cli(['audit', '--account', 'alice@example.test', '--since', '2026-05-19 00:00', '--until', '2026-05-19T23:59:59Z', '--type', 'deletion', 'FlagsChanged', '--json']),
@@ -41,6 +41,7 @@ test('read-only commands answer from the log; bad input says why and appends not
     cli(['restore', '--account', 'alice@example.test', '--mailbox', 'INBOX', '--as-of', 'last tuesday']),
     cli(['restore', '--account', 'nobody@example.test', '--mailbox', 'INBOX', '--as-of', '2026-05-19 11:30']),
     cli(['restore', '--account', 'alice@example.test', '--mailbox', 'Project Notes 2010', '--as-of', '2026-05-18 08:01']),
+    cli(['audit', '--type', 'deletions']),
   ]);
 
   assert.equal(byPath.code, 0, byPath.err);
@@ -85,6 +86,8 @@ test('read-only commands answer from the log; bad input says why and appends not
   assert.equal(badAccount.err, 'postlog: no account has the address nobody@example.test\n');
   assert.equal(tooEarly.code, 1);
   assert.match(tooEarly.err, /^postlog: mailbox "Project Notes 2010" did not exist at 2026-05-18T08:01:00.000Z; the folders then were "Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"\n$/);
+  assert.equal(badType.code, 1);
+  assert.match(badType.err, /^postlog: --type: unknown deletions; kinds are delivery, append, .*deletion/);
   assert.equal(await head(), before);
 });
 

@@ -1,6 +1,8 @@
 // `postlog audit`: events across accounts by time and type, from the audit index.
 import type { Command } from 'commander';
-import { AuditIndex, auditProjection } from '../../projections/audit-index.ts';
+import { KNOWN_EVENT_TYPES } from '../../domain/event-types.ts';
+import { refuse } from '../../domain/decider.ts';
+import { AUDIT_KINDS, AuditIndex, auditProjection } from '../../projections/audit-index.ts';
 import { actorText } from '../../projections/message-history.ts';
 import { accountId, withRuntime } from './common.ts';
 import { parseNonNegative } from './log.ts';
@@ -16,12 +18,15 @@ export function auditCommand(program: Command): void {
     .option('--account <account>', 'only this account (address or id)')
     .option('--since <time>', 'from this time on (ISO 8601 or "YYYY-MM-DD HH:MM" UTC)')
     .option('--until <time>', 'up to this time, inclusive')
-    .option('--type <type...>', 'event types (MessageAppended ...) or kinds: delivery, append, flags, move, deletion, folder, directory, outbound, merge, admin')
+    .option('--type <type...>', `event types (MessageAppended ...) or kinds: ${AUDIT_KINDS.join(', ')}`)
     .option('--limit <n>', 'at most this many events', (v) => parseNonNegative(v, '--limit'))
     .option('--json', 'machine-readable output')
     .action(async (options: AuditOptions, command: Command) => {
       const since = options.since === undefined ? undefined : parseTime(options.since, '--since');
       const until = options.until === undefined ? undefined : parseTime(options.until, '--until');
+      const known = new Set([...AUDIT_KINDS, ...[...KNOWN_EVENT_TYPES.keys()].map((t) => t.toLowerCase())]);
+      const unknown = options.type?.filter((t) => !known.has(t.toLowerCase())) ?? [];
+      if (unknown.length) refuse('InvalidArgument', `--type: unknown ${unknown.join(', ')}; kinds are ${AUDIT_KINDS.join(', ')}, or an event type such as MessageAppended`);
       await withRuntime(command, async (runtime) => {
         const account = options.account === undefined ? undefined : await accountId(runtime, options.account);
         const index = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
