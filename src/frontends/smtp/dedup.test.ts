@@ -44,6 +44,13 @@ describe('resend guard', () => {
     lease.release(0);
   });
 
+  it('is off with a window of 0', async () => {
+    const off = fixture(0);
+    off.record(key('b@y'), now);
+    const lease = await off.guard.acquire([key('b@y')], now);
+    assert.deepEqual(lease.fresh, [key('b@y')]);
+  });
+
   it('does not hold up transactions for other recipients', async () => {
     const { guard } = fixture();
     const first = await guard.acquire([key('b@y')], now);

