@@ -11,6 +11,11 @@ import { receiveMessage } from '../../src/domain/message/intake.ts';
 import type { NewMessage } from '../../src/domain/mailbox/decider.ts';
 import type { MessageSource } from '../../src/domain/mailbox/events.ts';
 import { uidls } from '../../src/domain/mailbox/uidl.ts';
+import { mergeStores, readStreams, type MergeReport } from '../../src/domain/merge/merge-stores.ts';
+import { accountStreams } from '../../src/domain/merge/portable.ts';
+import { commandContext } from '../../src/frontends/context.ts';
+import { openMergeSource } from '../../src/frontends/merge-source.ts';
+import { writeExport } from '../../src/store/portable/writer.ts';
 
 export const USER = 'carol@example.test';
 export const PROJECT = 'Project Notes 2010';
@@ -171,4 +176,32 @@ export async function buildOutage(root: string, size = { inbox: 150, sent: 60, d
   await ra.close();
   await rb.close();
   return { accountId, dirA, dirB, before, deleted, expected };
+}
+
+/** `postlog merge --from` in this process (the CLI is tested by spawning it where that matters). */
+export async function mergeInto(dir: string, from: string, dryRun = false): Promise<MergeReport> {
+  const r = await openRuntime(dir);
+  try {
+    const source = await openMergeSource(from);
+    try {
+      const ctx = commandContext({ kind: 'system', id: 'merge', protocol: 'merge' }, r.origin);
+      return await mergeStores(r.storage, source, ctx, { dryRun, from: { origin: source.origin, location: from } });
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await r.close();
+  }
+}
+
+/** `postlog export` in this process. */
+export async function exportTo(dir: string, file: string, account?: string): Promise<void> {
+  const r = await openRuntime(dir);
+  try {
+    const all = await readStreams(r.storage.events);
+    const streams = account ? accountStreams(all, account) : all;
+    await writeExport(file, { origin: r.origin, account: account ?? null, streams, blobs: r.storage.blobs, now: new Date().toISOString() });
+  } finally {
+    await r.close();
+  }
 }

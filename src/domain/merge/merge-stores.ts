@@ -118,21 +118,24 @@ async function applyPlan(
   }
 }
 
+/** Blobs in flight at once: their durable commits share fsyncs (group commit). */
+const BLOBS_IN_FLIGHT = 64;
+
 /** Blobs before the events that reference them: a message never points at bytes we lack. */
 async function copyBlobs(ours: BlobStore, theirs: BlobStore, events: readonly DomainEvent[]): Promise<number> {
-  let copied = 0;
-  const seen = new Set<string>();
-  for (const e of events) {
-    if (e.type !== 'MessageAppended') continue;
-    const { blobId } = (e as MessageAppended).data;
-    if (seen.has(blobId)) continue;
-    seen.add(blobId);
-    if (await ours.has(blobId)) continue;
-    const stored = await ours.put(theirs.get(blobId));
-    if (stored.blobId !== blobId) throw new Error(`blob ${blobId} of the other store has content hashing to ${stored.blobId}`);
-    copied++;
+  const wanted = new Set<string>();
+  for (const e of events) if (e.type === 'MessageAppended') wanted.add((e as MessageAppended).data.blobId);
+  const missing: string[] = [];
+  for (const blobId of wanted) if (!(await ours.has(blobId))) missing.push(blobId);
+  for (let i = 0; i < missing.length; i += BLOBS_IN_FLIGHT) {
+    await Promise.all(
+      missing.slice(i, i + BLOBS_IN_FLIGHT).map(async (blobId) => {
+        const stored = await ours.put(theirs.get(blobId));
+        if (stored.blobId !== blobId) throw new Error(`blob ${blobId} of the other store has content hashing to ${stored.blobId}`);
+      }),
+    );
   }
-  return copied;
+  return missing.length;
 }
 
 /** The report: per mailbox and folder tree, what the plans do. */

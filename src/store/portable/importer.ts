@@ -47,37 +47,50 @@ export async function importExport(file: string, target: { events: EventStore; b
   };
 }
 
+/** Blobs being sealed at once: their durable commits share fsyncs (group commit). */
+const BLOBS_IN_FLIGHT = 32;
+
 /** Streams each blob's chunks into the blob store; a blob already there is skipped. */
 async function importBlobs(file: string, blobs: BlobStore): Promise<number> {
   let stored = 0;
-  let current: { id: string; pipe: PassThrough; done: Promise<{ blobId: string }> } | undefined;
-  const finish = async () => {
-    if (!current) return;
-    current.pipe.end();
-    const { blobId } = await current.done;
-    if (blobId !== current.id) throw new BadExportFile(file, `blob ${current.id} holds content hashing to ${blobId}`);
+  let current: { id: string; pipe: PassThrough } | undefined;
+  const sealing: Promise<void>[] = [];
+  const seal = async (id: string, done: Promise<{ blobId: string }>) => {
+    const { blobId } = await done;
+    if (blobId !== id) throw new BadExportFile(file, `blob ${id} holds content hashing to ${blobId}`);
     stored++;
+  };
+  const finish = async () => {
+    current?.pipe.end();
     current = undefined;
+    if (sealing.length >= BLOBS_IN_FLIGHT) await Promise.all(sealing.splice(0));
   };
   let skipping: string | undefined;
-  for await (const record of exportRecords(file)) {
-    if (!('blob' in record)) continue;
-    const { blob, data } = record as BlobRecord;
-    if (blob === skipping) continue;
-    if (blob !== current?.id) {
-      await finish();
-      if (await blobs.has(blob)) {
-        skipping = blob;
-        continue;
+  try {
+    for await (const record of exportRecords(file)) {
+      if (!('blob' in record)) continue;
+      const { blob, data } = record as BlobRecord;
+      if (blob === skipping) continue;
+      if (blob !== current?.id) {
+        await finish();
+        if (await blobs.has(blob)) {
+          skipping = blob;
+          continue;
+        }
+        const pipe = new PassThrough();
+        const done = blobs.put(pipe);
+        // Awaited below; a failure meanwhile must not go unhandled.
+        done.catch(() => pipe.destroy());
+        sealing.push(seal(blob, done));
+        current = { id: blob, pipe };
       }
-      const pipe = new PassThrough();
-      const done = blobs.put(pipe);
-      // Awaited in finish(); a failure meanwhile must not go unhandled.
-      done.catch(() => pipe.destroy());
-      current = { id: blob, pipe, done };
+      if (!current.pipe.write(Buffer.from(data, 'base64'))) await once(current.pipe, 'drain');
     }
-    if (!current.pipe.write(Buffer.from(data, 'base64'))) await once(current.pipe, 'drain');
+    await finish();
+  } finally {
+    current?.pipe.end();
+    await Promise.allSettled(sealing);
   }
-  await finish();
+  await Promise.all(sealing);
   return stored;
 }
