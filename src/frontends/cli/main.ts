@@ -16,6 +16,7 @@ import { auditCommand } from './audit.ts';
 import { replayCommand } from './replay.ts';
 import { mergeCommand } from './merge.ts';
 import { portableCommands } from './portable.ts';
+import { queueCommands } from './queue.ts';
 
 const program = new Command('postlog')
   .description('a mail server whose source of truth is an append-only log of events')
@@ -37,6 +38,7 @@ auditCommand(program);
 replayCommand(program);
 mergeCommand(program);
 portableCommands(program);
+queueCommands(program);
 
 /** Errors a user can act on are one line on stderr; anything else is a bug and shows its stack. */
 function report(error: unknown): number {
