@@ -2,6 +2,7 @@
 // so "what happened in this account on that day" reads that day's entries and nothing else.
 import type { Database } from 'lmdb';
 import type { Actor, DomainEvent } from '../domain/event.ts';
+import type { AccountEvent } from '../domain/account/events.ts';
 import type { MailboxEvent } from '../domain/mailbox/events.ts';
 import type { MergeApplied } from '../domain/merge/events.ts';
 import type { RecordedEvent } from '../store/event-store.ts';
@@ -73,6 +74,18 @@ function summarize(event: DomainEvent): string {
     case 'MessagesExpunged':
       return `uids ${e.data.uids.join(',')} ${e.data.movedTo ? 'moved' : `expunged (${e.data.reason})`}`;
   }
+  const folder = event as AccountEvent;
+  switch (folder.type) {
+    case 'MailboxCreated':
+      return `created "${folder.data.name}"${folder.data.specialUse ? ` (${folder.data.specialUse})` : ''}`;
+    case 'MailboxRenamed':
+      return folder.data.renames.map((r) => `renamed "${r.from}" to "${r.to}"`).join(', ');
+    case 'MailboxDeleted':
+      return `deleted "${folder.data.name}"`;
+    case 'MailboxSubscribed':
+    case 'MailboxUnsubscribed':
+      return `${folder.type === 'MailboxSubscribed' ? 'subscribed' : 'unsubscribed'} "${folder.data.name}"`;
+  }
   if (event.type === 'MergeApplied') {
     const { from, appended, copied, mailboxes } = (event as MergeApplied).data;
     return `merged ${from.origin} (${from.location}): ${appended} events appended (${copied} as they were) in ${mailboxes.length} mailboxes`;
@@ -83,7 +96,7 @@ function summarize(event: DomainEvent): string {
 
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 1,
+  version: 2,
   evolve(kv, recorded: RecordedEvent) {
     const { event, position, stream } = recorded;
     if (event.type === 'MailboxInitialized') {

@@ -92,7 +92,8 @@ export async function messageHistory(store: EventStore, index: HistoryIndex, ema
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.position - b.position);
 }
 
-export function actorText(actor: Actor): string {
-  const who = [actor.kind, actor.id].filter(Boolean).join(' ');
+/** "user alice@example.test over imap from 198.51.100.20"; `address` names a user's account. */
+export function actorText(actor: Actor, address: (accountId: string) => string | undefined = () => undefined): string {
+  const who = [actor.kind, actor.kind === 'user' && actor.id ? address(actor.id) ?? actor.id : actor.id].filter(Boolean).join(' ');
   return [who, actor.protocol && `over ${actor.protocol}`, actor.address && `from ${actor.address}`].filter(Boolean).join(' ');
 }

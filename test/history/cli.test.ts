@@ -32,15 +32,13 @@ after(() => dir.remove());
 
 test('read-only commands answer from the log; bad input says why and appends nothing', async () => {
   const before = await head();
-  const [byPath, byMessageId, audit, show, replay, badTime, badAccount, tooEarly, badType] = await Promise.all([
+  const [byPath, audit, show, replay, badTime, badAccount, badType] = await Promise.all([
     cli(['history', `alice@example.test/Projects 2010/${fx.plan.renumberedUid}`, '--json']),
-    cli(['history', PLAN_MESSAGE_ID]),
     cli(['audit', '--account', 'alice@example.test', '--since', '2026-05-19 00:00', '--until', '2026-05-19T23:59:59Z', '--type', 'deletion', 'FlagsChanged', '--json']),
     cli(['show', '--account', 'alice@example.test', '--as-of', '2026-05-19 11:30', '--json']),
     cli(['replay', '--until', '2026-05-19 11:30', '--account', 'alice@example.test', '--json']),
     cli(['restore', '--account', 'alice@example.test', '--mailbox', 'INBOX', '--as-of', 'last tuesday']),
     cli(['restore', '--account', 'nobody@example.test', '--mailbox', 'INBOX', '--as-of', '2026-05-19 11:30']),
-    cli(['restore', '--account', 'alice@example.test', '--mailbox', 'Project Notes 2010', '--as-of', '2026-05-18 08:01']),
     cli(['audit', '--type', 'deletions']),
   ]);
 
@@ -58,8 +56,6 @@ test('read-only commands answer from the log; bad input says why and appends not
     'expunged',
   ]);
   assert.equal(plan!.events[0]!.mailbox, 'alice@example.test/INBOX');
-  assert.match(byMessageId.out, /delivered .*imap|delivered .*smtp from 203\.0\.113\.7 .*mailFrom=<carol@example\.net> rcptTo=<alice@example\.test>/);
-  assert.match(byMessageId.out, /expunged .*alice@example\.test\/Projects 2010 uid \d+ +user \S+ over imap from 198\.51\.100\.20 +reason=expunge/);
 
   assert.equal(audit.code, 0, audit.err);
   assert.deepEqual((JSON.parse(audit.out) as { type: string; actor: { protocol: string } }[]).map((e) => [e.type, e.actor.protocol]), [
@@ -84,8 +80,6 @@ test('read-only commands answer from the log; bad input says why and appends not
   assert.match(badTime.err, /^postlog: --as-of: cannot read "last tuesday" as a time; use ISO 8601 .* or "YYYY-MM-DD HH:MM" \(UTC\)\n$/);
   assert.equal(badAccount.code, 1);
   assert.equal(badAccount.err, 'postlog: no account has the address nobody@example.test\n');
-  assert.equal(tooEarly.code, 1);
-  assert.match(tooEarly.err, /^postlog: mailbox "Project Notes 2010" did not exist at 2026-05-18T08:01:00.000Z; the folders then were "Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"\n$/);
   assert.equal(badType.code, 1);
   assert.match(badType.err, /^postlog: --type: unknown deletions; kinds are delivery, append, .*deletion/);
   assert.equal(await head(), before);
@@ -101,12 +95,13 @@ test('restore by the old name of a renamed folder (beside a rebuild with progres
   assert.match(rebuild.err, /rebuild: position \d+ \/ \d+ \d+%, \d+ events\/s/);
   assert.equal(restore.code, 0, restore.err);
   assert.equal(restore.out, 'restored 1 messages of "Project Notes 2010" as of 2026-05-19 11:30 UTC into "Project Notes 2010 (restored 2026-05-19 11:30)"\n');
-  const history = await cli(['history', fx.plan.emailId, '--json']);
-  const [plan] = JSON.parse(history.out) as { events: { what: string; mailbox: string; details: { from?: string } }[] }[];
-  assert.deepEqual(plan!.events.at(-1), {
-    ...plan!.events.at(-1)!,
-    what: 'restored',
-    mailbox: 'alice@example.test/Project Notes 2010 (restored 2026-05-19 11:30)',
-  });
-  assert.equal(plan!.events.at(-1)!.details.from, 'alice@example.test/Projects 2010');
+  // By Message-ID, as people read it: who, over what, from where; the restore last.
+  const history = await cli(['history', PLAN_MESSAGE_ID]);
+  assert.equal(history.code, 0, history.err);
+  const lines = history.out.trim().split('\n');
+  assert.match(lines[0]!, new RegExp(`^emailId ${fx.plan.emailId}  "Quarterly plan"$`));
+  assert.match(lines[2]!, /^2026-05-19T09:00:00.000Z +delivered +alice@example\.test\/INBOX uid 4 +system smtp-mx over smtp from 203\.0\.113\.7 +mailFrom=<carol@example\.net> rcptTo=<alice@example\.test> clientAddress=203\.0\.113\.7 transactionId=tx-quarterlyplan/);
+  assert.match(lines[3]!, /flags changed +alice@example\.test\/INBOX uid 4 +user alice@example\.test over imap from 198\.51\.100\.20 +added=\\Seen$/);
+  assert.match(lines[7]!, /renumbered by merge +alice@example\.test\/Projects 2010 uid 2 +system merge over merge from B +fromUid=1 /);
+  assert.match(lines.at(-1)!, /restored +alice@example\.test\/Project Notes 2010 \(restored 2026-05-19 11:30\) uid 1 +admin \S+ over cli from restore +from=alice@example\.test\/Projects 2010 fromUid=1 asOf=2026-05-19T11:30:00\.000Z/);
 });

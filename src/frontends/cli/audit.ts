@@ -7,6 +7,7 @@ import { actorText } from '../../projections/message-history.ts';
 import { accountId, withRuntime } from './common.ts';
 import { parseNonNegative } from './log.ts';
 import { printJson, printTable } from './output.ts';
+import { mailboxLabel } from './folders.ts';
 import { parseTime } from './time-arg.ts';
 
 type AuditOptions = { account?: string; since?: string; until?: string; type?: string[]; limit?: number; json?: boolean };
@@ -32,9 +33,12 @@ export function auditCommand(program: Command): void {
         const index = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
         const { entries } = index.query({ accountId: account, since, until, types: options.type, limit: options.limit });
         if (options.json) return printJson(entries);
+        const address = (id: string) => runtime.accounts.address(id) || undefined;
+        const where = (e: (typeof entries)[number]) =>
+          e.stream.startsWith('mailbox-') ? mailboxLabel(runtime.accounts, e.accountId ?? undefined, e.stream.slice('mailbox-'.length)) : e.accountId ? address(e.accountId) ?? e.accountId : e.stream;
         printTable(
-          ['TIME', 'POSITION', 'KIND', 'TYPE', 'ACCOUNT', 'BY', 'WHAT'],
-          entries.map((e) => [e.at, e.position, e.category, e.type, (e.accountId && runtime.accounts.address(e.accountId)) ?? e.accountId ?? '-', actorText(e.actor), e.summary]),
+          ['TIME', 'POSITION', 'KIND', 'TYPE', 'WHERE', 'BY', 'WHAT'],
+          entries.map((e) => [e.at, e.position, e.category, e.type, where(e), actorText(e.actor, address), e.summary]),
         );
       });
     });

@@ -10,6 +10,12 @@ export function folderRows(accounts: AccountView, mailboxes: MailboxView, accoun
   });
 }
 
+/** "alice@example.test/Projects 2010" for a mailbox as it is named now. */
+export function mailboxLabel(accounts: AccountView, accountId: string | undefined, mailboxId: string): string {
+  const folder = accountId ? accounts.tree(accountId).find((f) => f.mailboxId === mailboxId) : undefined;
+  return folder ? `${accounts.address(accountId!) || accountId}/${folder.name}` : `(deleted mailbox ${mailboxId})`;
+}
+
 export function printFolders(rows: ReturnType<typeof folderRows>): void {
   printTable(
     ['NAME', 'MESSAGES', 'UNSEEN', 'SIZE', 'UIDVALIDITY', 'ATTRIBUTES'],

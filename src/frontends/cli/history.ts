@@ -7,6 +7,7 @@ import { actorText, messageHistory, type HistoryEntry } from '../../projections/
 import type { Runtime } from '../runtime.ts';
 import { accountId, withRuntime } from './common.ts';
 import { printJson, printTable, say } from './output.ts';
+import { mailboxLabel } from './folders.ts';
 
 export function historyIndex(runtime: Runtime): HistoryIndex {
   return new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
@@ -36,10 +37,7 @@ function mailboxNames(runtime: Runtime, index: HistoryIndex): (mailboxId: string
   return (mailboxId) => {
     let name = cache.get(mailboxId);
     if (name === undefined) {
-      const accountId = index.accountOfMailbox(mailboxId);
-      const folder = accountId ? runtime.accounts.tree(accountId).find((f) => f.mailboxId === mailboxId) : undefined;
-      const owner = accountId ? runtime.accounts.address(accountId) ?? accountId : undefined;
-      name = folder ? `${owner}/${folder.name}` : `(deleted mailbox ${mailboxId})`;
+      name = mailboxLabel(runtime.accounts, index.accountOfMailbox(mailboxId), mailboxId);
       cache.set(mailboxId, name);
     }
     return name;
@@ -73,7 +71,7 @@ export function historyCommand(program: Command): void {
           say(`emailId ${emailId}${subject === undefined ? '' : `  ${JSON.stringify(subject)}`}`);
           printTable(
             ['TIME', 'WHAT', 'WHERE', 'BY', 'DETAILS'],
-            events.map((e) => [e.at, e.what, `${e.mailbox} uid ${e.uid}`, actorText(e.actor), detailText(e)]),
+            events.map((e) => [e.at, e.what, `${e.mailbox} uid ${e.uid}`, actorText(e.actor, (id) => runtime.accounts.address(id)), detailText(e)]),
           );
         }
       });
