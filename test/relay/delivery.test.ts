@@ -48,6 +48,30 @@ describe('relay to a remote MX', () => {
     assert.equal(remote.connections - before, 1, 'one connection for the three messages');
   });
 
+  it('keeps to the connection limits, per destination and in all', async () => {
+    const limited = await startRemoteMx({
+      // slow enough that the relay would open more connections if it could
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => setTimeout(() => callback(null, 'Ok'), 30));
+      },
+    });
+    const zones = { ...zonesFor('one.test'), ...zonesFor('two.test') };
+    for (const [maxConnections, perDestination, expected] of [[10, 2, 2], [1, 3, 1]] as const) {
+      const h2 = await startRelayHarness(zones, { port: limited.port, maxConnections, maxConnectionsPerDestination: perDestination, maxMessagesPerConnection: 2 });
+      try {
+        limited.mostAtOnce = 0;
+        for (let i = 0; i < 6; i++) await h2.queue({ to: [`r${i}@${maxConnections === 1 && i % 2 ? 'two' : 'one'}.test`] });
+        await h2.scan();
+        assert.equal(h2.runtime.outbound.active().length, 0);
+        assert.equal(limited.mostAtOnce, expected, `maxConnections ${maxConnections}, per destination ${perDestination}`);
+      } finally {
+        await h2.stop();
+      }
+    }
+    await limited.close();
+  });
+
   it('defers a temporary failure, retries on schedule, then delivers', async () => {
     const id = await h.queue({ to: ['temp-1@remote.test', 'ok@remote.test'] });
     await h.scan();
@@ -86,6 +110,18 @@ describe('relay to a remote MX', () => {
     assert.match(dsn, /^Return-Path: <>\r\n/, 'delivered from the null sender');
     await h.scan();
     assert.equal((await h.inbox()).length, before + 1, 'one report, not one per scan');
+  });
+
+  it('sends the report for a remote sender through the queue, from the null sender', async () => {
+    const id = await h.queue({ from: 'sender@remote.test', to: ['no-x@remote.test'] });
+    await h.scan();
+    const bounce = (await h.history(id)).find((e) => e.type === 'BounceGenerated')!.data as { delivery: string };
+    assert.equal(bounce.delivery, 'queued');
+    await h.scan();
+    const report = remote.messages.find((m) => m.to[0] === 'sender@remote.test' && m.raw.includes(id))!;
+    assert.equal(report.from, '', 'MAIL FROM:<>');
+    assert.match(report.raw, /^From: Mail Delivery System/);
+    assert.match(report.raw, /Final-Recipient: rfc822; no-x@remote\.test/);
   });
 
   it('never bounces to the null sender', async () => {

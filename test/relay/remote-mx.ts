@@ -10,13 +10,16 @@ export type RemoteMx = {
   port: number;
   messages: Received[];
   connections: number;
+  /** the most connections open at once */
+  mostAtOnce: number;
   /** how many times each temp-* recipient is still refused with 451 */
   tempFailures: Map<string, number>;
   close(): Promise<void>;
 };
 
 export async function startRemoteMx(options: Partial<SMTPServerOptions> & { tempFailuresPerRecipient?: number } = {}): Promise<RemoteMx> {
-  const remote: RemoteMx = { port: 0, messages: [], connections: 0, tempFailures: new Map(), close: async () => {} };
+  let open = 0;
+  const remote: RemoteMx = { port: 0, messages: [], connections: 0, mostAtOnce: 0, tempFailures: new Map(), close: async () => {} };
   const connectionIds = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
@@ -24,7 +27,11 @@ export async function startRemoteMx(options: Partial<SMTPServerOptions> & { temp
     logger: false,
     onConnect(session, callback) {
       connectionIds.set(session.id, ++remote.connections);
+      remote.mostAtOnce = Math.max(remote.mostAtOnce, ++open);
       callback();
+    },
+    onClose() {
+      open--;
     },
     onRcptTo(address, _session, callback) {
       const local = address.address.split('@')[0]!;

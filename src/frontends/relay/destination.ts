@@ -44,6 +44,11 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /** nothing held, nobody waiting */
+  get idle(): boolean {
+    return this.used === 0 && !this.waiting.length;
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) next();
@@ -62,7 +67,9 @@ export class DestinationDelivery {
     jobs: readonly Job[],
     private readonly settings: RelaySettings,
     private readonly routes: Routes,
+    /** connections open in all, and to this destination (both shared by every scan) */
     private readonly connections: Semaphore,
+    private readonly toDestination: Semaphore,
     private readonly attempts: Attempts,
     private readonly logger: Logger,
   ) {
@@ -83,11 +90,14 @@ export class DestinationDelivery {
     await Promise.all(Array.from({ length: slots }, () => this.connection(route)));
   }
 
-  /** One connection at a time from this slot, until no job is left. */
+  /** One connection at a time from this slot, until no job is left (the queue may be empty by
+   * the time the limits let it open one: another slot took the jobs). */
   private async connection(route: readonly Destination[]): Promise<void> {
     while (this.queue.length) {
+      await this.toDestination.acquire();
       await this.connections.acquire();
       try {
+        if (!this.queue.length) return;
         let session: RemoteSession;
         try {
           session = await this.open(route);
@@ -106,6 +116,7 @@ export class DestinationDelivery {
         }
       } finally {
         this.connections.release();
+        this.toDestination.release();
       }
     }
   }

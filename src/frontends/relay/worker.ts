@@ -35,6 +35,7 @@ async function* bytesFrom(source: AsyncIterable<Uint8Array>, start: number): Asy
 export class RelayWorker {
   private readonly routes: Routes;
   private readonly connections: Semaphore;
+  private readonly perDestination = new Map<string, Semaphore>();
   private readonly reporter: Reporter;
   /** items being worked on now: not picked up again until their results are in the projection */
   private readonly busy = new Set<string>();
@@ -127,9 +128,12 @@ export class RelayWorker {
     await Promise.all(
       [...jobs].map(([key, list]) => {
         const log = this.logger.child({ destination: key });
-        return new DestinationDelivery(key, list, this.settings, this.routes, this.connections, attempts, log)
+        let limit = this.perDestination.get(key);
+        if (!limit) this.perDestination.set(key, (limit = new Semaphore(this.settings.maxConnectionsPerDestination)));
+        return new DestinationDelivery(key, list, this.settings, this.routes, this.connections, limit, attempts, log)
           .run()
-          .catch((err) => log.error({ err }, 'delivery to this destination failed'));
+          .catch((err) => log.error({ err }, 'delivery to this destination failed'))
+          .finally(() => limit.idle && this.perDestination.delete(key));
       }),
     );
     await Promise.all(
