@@ -32,7 +32,7 @@ after(() => dir.remove());
 
 test('read-only commands answer from the log; bad input says why and appends nothing', async () => {
   const before = await head();
-  const [byPath, audit, show, replay, badTime, badAccount, badType] = await Promise.all([
+  const [byPath, audit, show, replay, badTime, badAccount, badType, badMessage] = await Promise.all([
     cli(['history', `alice@example.test/Projects 2010/${fx.plan.renumberedUid}`, '--json']),
     cli(['audit', '--account', 'alice@example.test', '--since', '2026-05-19 00:00', '--until', '2026-05-19T23:59:59Z', '--type', 'deletion', 'FlagsChanged', '--json']),
     cli(['show', '--account', 'alice@example.test', '--as-of', '2026-05-19 11:30', '--json']),
@@ -40,6 +40,7 @@ test('read-only commands answer from the log; bad input says why and appends not
     cli(['restore', '--account', 'alice@example.test', '--mailbox', 'INBOX', '--as-of', 'last tuesday']),
     cli(['restore', '--account', 'nobody@example.test', '--mailbox', 'INBOX', '--as-of', '2026-05-19 11:30']),
     cli(['audit', '--type', 'deletions']),
+    cli(['history', '<never-sent@example.net>']),
   ]);
 
   assert.equal(byPath.code, 0, byPath.err);
@@ -82,6 +83,8 @@ test('read-only commands answer from the log; bad input says why and appends not
   assert.equal(badAccount.err, 'postlog: no account has the address nobody@example.test\n');
   assert.equal(badType.code, 1);
   assert.match(badType.err, /^postlog: --type: unknown deletions; kinds are delivery, append, .*deletion/);
+  assert.equal(badMessage.code, 1);
+  assert.equal(badMessage.err, 'postlog: no message has the emailId or Message-ID "<never-sent@example.net>" (or give account/mailbox/uid)\n');
   assert.equal(await head(), before);
 });
 
