@@ -150,7 +150,7 @@ describe('relay to a remote MX', () => {
     assert.match(warning, /Subject: Delayed Mail \(still being retried\)/);
     assert.match(warning, /Action: delayed\r\nStatus: 4\.2\.1/);
     for (let i = 0; i < 20 && !types(await h.history(id)).includes('RecipientFailed'); i++) {
-      h.clock.advanceMinutes(8 * 60);
+      h.clock.advanceMinutes(24 * 60);
       await h.scan();
     }
     history = await h.history(id);
