@@ -77,8 +77,10 @@ export async function mergeStores(ours: MergeSide, theirs: MergeSide, ctx: Comma
   const plans: StreamPlan[] = [];
   for (const stream of names) {
     let plan = planStream(stream, mine.get(stream) ?? [], other.get(stream)!, ctx);
-    if (!options.dryRun && plan.events.length) plan = await applyPlan(ours, theirs, plan, other.get(stream)!, ctx, report, options.maxAttempts ?? 5);
-    if (plan.events.length) options.onStream?.(stream, plan.events.length);
+    if (!options.dryRun && plan.events.length) {
+      plan = await applyPlan(ours, theirs, plan, other.get(stream)!, ctx, report, options.maxAttempts ?? 5);
+      if (plan.events.length) options.onStream?.(stream, plan.events.length);
+    }
     plans.push(plan);
   }
   summarize(plans, mine, other, report);
