@@ -13,6 +13,8 @@ export const relayFrontEnd: FrontEnd = {
     }
     const worker = new RelayWorker(runtime, relaySettings(config), logger);
     worker.start();
+    const { smarthost, dnsServers, port } = config.relay;
+    logger.info(smarthost ? { smarthost } : { dnsServers: dnsServers.length ? dnsServers : 'system', port }, 'outbound relay started');
     return { listeners: [], close: () => worker.stop() };
   },
 };
