@@ -17,14 +17,13 @@ export class BlobUpload {
   #chunks = 0;
   #chunk = Buffer.allocUnsafe(CHUNK_SIZE);
   #filled = 0;
+  /** whether anything was written yet: a message smaller than a chunk is written in one commit at seal */
+  #started = false;
 
   constructor(
     private readonly layout: BlobLayout,
     private readonly maxSize: number | undefined,
-  ) {
-    // Queued ahead of the first chunk, so chunks on disk always have a marker to sweep by.
-    this.#track(layout.uploads.put(this.#id, { pid: process.pid, startedAt: Date.now() }));
-  }
+  ) {}
 
   /** Takes the next piece of content; throws BlobTooLarge as soon as the limit is passed. */
   async add(piece: Uint8Array): Promise<void> {
@@ -42,6 +41,7 @@ export class BlobUpload {
 
   /** Ends the upload: the blob is durable (stored now, or already before) when this resolves. */
   async seal(): Promise<BlobRef> {
+    if (!this.#started) return this.#sealSmall();
     if (this.#filled > 0) await this.#writeChunk();
     await Promise.all(this.#writes.splice(0));
     const blobId = this.#hash.digest('hex');
@@ -52,11 +52,32 @@ export class BlobUpload {
 
   /** Drops everything written for this upload, once the writes still in flight have landed. */
   async discard(): Promise<void> {
+    if (!this.#started) return;
     await Promise.allSettled(this.#writes.splice(0));
     await durably(this.layout.root.transaction(() => this.layout.forget(this.#id)));
   }
 
+  /** Content that fits one chunk: chunk and manifest in one transaction, or nothing when already stored. */
+  async #sealSmall(): Promise<BlobRef> {
+    const blobId = this.#hash.digest('hex');
+    const bytes = this.#chunk.subarray(0, this.#filled);
+    const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#filled > 0 ? 1 : 0, uploadId: this.#id };
+    await durably(
+      this.layout.root.transaction(() => {
+        if (this.layout.manifests.doesExist(blobId)) return;
+        if (this.#filled > 0) this.layout.chunks.put([this.#id, 0], bytes);
+        this.layout.manifests.put(blobId, manifest);
+      }),
+    );
+    return { blobId, size: this.#size };
+  }
+
   async #writeChunk(): Promise<void> {
+    if (!this.#started) {
+      // Queued ahead of the first chunk, so chunks on disk always have a marker to sweep by.
+      this.#started = true;
+      this.#track(this.layout.uploads.put(this.#id, { pid: process.pid, startedAt: Date.now() }));
+    }
     const bytes = this.#filled === CHUNK_SIZE ? this.#chunk : this.#chunk.subarray(0, this.#filled);
     // A fresh buffer per chunk: lmdb-js holds on to `bytes` until its commit.
     this.#chunk = Buffer.allocUnsafe(CHUNK_SIZE);
