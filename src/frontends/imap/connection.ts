@@ -18,6 +18,7 @@ import { LiteralSink } from './literal-sink.ts';
 import { Args, BadArguments } from './protocol/args.ts';
 import { RequestParser, type ParserEvent, type Request } from './protocol/parser.ts';
 import type { Piece } from './protocol/strings.ts';
+import type { SelectedMailbox } from './selected.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
 
@@ -58,7 +59,7 @@ export class ImapConnection implements ImapContext {
   private badCommands = 0;
   private streamed: Streamed | null = null;
   private unwatch: (() => void) | null = null;
-  private watching: unknown = null;
+  private watching: SelectedMailbox | null = null;
   private changeWaiter: (() => void) | null = null;
   private markClosed!: () => void;
   /** replies queued to go out in one write */
@@ -123,7 +124,9 @@ export class ImapConnection implements ImapContext {
     const event = await this.nextEvent();
     if (event === null) return null;
     if (event.type === 'line') return event.text;
-    throw new BadArguments('Line too long');
+    // Only an endless line ends line mode otherwise: there is no telling where the next command starts.
+    await this.bye('Line too long');
+    return null;
   }
 
   changed(stop: Promise<unknown>): Promise<void> {
