@@ -175,6 +175,23 @@ describe('IMAP commands on the wire', () => {
     wire.close();
   });
 
+  it('copies and moves by UID with COPYUID, unsubscribes, and refuses writes after EXAMINE', async () => {
+    const owner = await h.addUser('mover@example.test');
+    for (let i = 1; i <= 3; i++) await h.deliver(owner, message(i));
+    const wire = await Wire.open(h.imap);
+    await wire.login('mover@example.test', PASSWORD);
+    const trash = h.runtime.accounts.mailboxByName(owner, 'Trash')!.uidValidity;
+    await wire.command('s', 'SELECT INBOX');
+    assert.deepEqual(await wire.command('a', 'UID COPY 1:2 Trash'), [`a OK [COPYUID ${trash} 1:2 1:2] UID COPY completed\r\n`]);
+    assert.deepEqual(await wire.command('b', 'UID MOVE 3 Trash'), [`* OK [COPYUID ${trash} 3 3] Moved\r\n`, '* 3 EXPUNGE\r\n', 'b OK UID MOVE completed\r\n']);
+    assert.deepEqual(await wire.command('c', 'UNSUBSCRIBE Trash'), ['c OK UNSUBSCRIBE completed\r\n']);
+    assert.ok(!(await wire.command('d', 'LSUB "" *')).some((l) => l.includes('Trash')));
+    await wire.command('e', 'EXAMINE INBOX');
+    assert.deepEqual(await wire.command('f', 'STORE 1 +FLAGS (\\Seen)'), ['f NO [READ-ONLY] Mailbox is read-only (EXAMINE)\r\n']);
+    assert.deepEqual(await wire.command('g', 'EXPUNGE'), ['g NO [READ-ONLY] Mailbox is read-only (EXAMINE)\r\n']);
+    wire.close();
+  });
+
   it('answers bad input with BAD or NO and keeps the session usable', async () => {
     const wire = await session();
     await wire.command('s', 'SELECT INBOX');
