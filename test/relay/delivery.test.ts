@@ -133,6 +133,22 @@ describe('relay to a remote MX', () => {
     assert.equal(remote.messages.filter((m) => m.raw.includes(id)).length, 0);
   });
 
+  it('warns at 4 hours even when the next attempt is later', async () => {
+    const h2 = await startRelayHarness(zonesFor('remote.test'), { port: remote.port, retryMinutes: [600] });
+    try {
+      remote.tempFailures.set('temp-slow@remote.test', 1000);
+      const id = await h2.queue({ to: ['temp-slow@remote.test'] });
+      await h2.scan();
+      h2.clock.advanceMinutes(4 * 60 + 1);
+      await h2.scan();
+      const history = await h2.history(id);
+      assert.deepEqual(types(history).slice(-2), ['RecipientDeferred', 'DelayWarningSent'], 'warned without another attempt');
+      assert.match((await h2.inbox()).at(-1)!.raw, /Action: delayed/);
+    } finally {
+      await h2.stop();
+    }
+  });
+
   it('warns the sender after 4 hours and gives up after the maximum age', async () => {
     remote.tempFailures.set('temp-forever@remote.test', 1000);
     const before = (await h.inbox()).length;

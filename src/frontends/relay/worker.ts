@@ -74,7 +74,7 @@ export class RelayWorker {
   /** Works on everything due now (by the settings' clock); resolves once that work is done. */
   async scan(): Promise<void> {
     const now = new Date(this.settings.clock()).toISOString();
-    const ids = this.runtime.outbound.due(now).filter((id) => !this.busy.has(id));
+    const ids = [...new Set([...this.runtime.outbound.due(now), ...this.warningsDue(now)])].filter((id) => !this.busy.has(id));
     if (!ids.length) return;
     for (const id of ids) this.busy.add(id);
     const work = this.work(ids, now);
@@ -97,10 +97,32 @@ export class RelayWorker {
     this.timer.unref();
   }
 
+  /** When an item waiting for its next attempt owes its sender a delay warning. */
+  private warnAt(item: OutboundItem): string | undefined {
+    if (item.mailFrom === '' || !item.recipients.some((r) => r.status === 'pending' && !r.warned && r.attempts > 0)) return undefined;
+    return new Date(Date.parse(item.queuedAt) + this.settings.warnAfterHours * 3600_000).toISOString();
+  }
+
+  /** Items whose warning is due before their next attempt is (the queue index knows only attempts). */
+  private warningsDue(now: string): string[] {
+    return this.runtime.outbound
+      .active()
+      .filter(({ item }) => (this.warnAt(item) ?? now + '~') <= now)
+      .map(({ item }) => item.queueId);
+  }
+
   private untilNextDue(): number {
-    const next = this.runtime.outbound.active().find((a) => !this.busy.has(a.item.queueId))?.dueAt;
+    const times = this.runtime.outbound
+      .active()
+      .filter((a) => !this.busy.has(a.item.queueId))
+      .flatMap((a) => {
+        const warnAt = this.warnAt(a.item);
+        return warnAt === undefined ? [a.dueAt] : [a.dueAt, warnAt];
+      });
+    const next = times.sort()[0];
     const wait = next === undefined ? this.settings.pollInterval : Date.parse(next) - this.settings.clock();
-    return Math.min(Math.max(wait, 50), this.settings.pollInterval);
+    // not less than a moment: something due that a scan could not finish is not retried in a spin
+    return Math.min(Math.max(wait, 250), this.settings.pollInterval);
   }
 
   private async work(ids: readonly string[], now: string): Promise<void> {
@@ -186,10 +208,10 @@ export class RelayWorker {
       const report = await this.reporter.send('failure', item, failed, date, ctx);
       await this.record(queueId, { type: 'bounce', ...report }, positions);
     }
-    const warnAt = Date.parse(item.queuedAt) + this.settings.warnAfterHours * 3600_000;
-    const waiting = item.recipients.filter((r) => r.status === 'pending' && !r.warned && r.attempts > 0);
-    if (waiting.length && Date.parse(ctx.now) >= warnAt) {
-      const report = await this.reporter.send('delay', item, waiting, new Date(warnAt).toISOString(), ctx);
+    const warnAt = this.warnAt(item);
+    if (warnAt !== undefined && ctx.now >= warnAt) {
+      const waiting = item.recipients.filter((r) => r.status === 'pending' && !r.warned && r.attempts > 0);
+      const report = await this.reporter.send('delay', item, waiting, warnAt, ctx);
       await this.record(queueId, { type: 'warn', ...report }, positions);
     }
   }
