@@ -80,6 +80,15 @@ const schema = z
       })
       .strict()
       .prefault({}),
+    imap: z
+      .object({
+        /** seconds a client may stay silent, IDLE included (RFC 3501 5.4: at least 30 minutes) */
+        idleTimeout: z.number().int().min(1800).default(1800),
+        /** refused commands in a row (unknown, bad syntax, wrong state) before the connection is closed */
+        maxBadCommands: z.number().int().positive().default(20),
+      })
+      .strict()
+      .prefault({}),
     ldap: z
       .object({
         /** base DN of the tree; default from the first domain (example.org -> dc=example,dc=org) */

@@ -16,8 +16,8 @@ export function imapOptions(config: Config): ImapOptions {
     hostname: config.hostname,
     maxMessageSize: config.limits.maxMessageSize,
     maxLiteral: 256 * 1024,
-    idleTimeoutMs: 30 * 60 * 1000,
-    maxBadCommands: 20,
+    idleTimeoutMs: config.imap.idleTimeout * 1000,
+    maxBadCommands: config.imap.maxBadCommands,
   };
 }
 
