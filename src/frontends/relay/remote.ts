@@ -136,7 +136,8 @@ export class RemoteSession {
    */
   send(mailFrom: string, recipients: readonly string[], message: Readable | Buffer, size: number): Promise<RecipientOutcome[]> {
     return new Promise((resolve) => {
-      this.connection.send({ from: mailFrom === '' ? false : mailFrom, to: [...recipients], size }, message, (error, info) => {
+      // BODY=8BITMIME when the server offers it: stored mail may carry 8-bit text as it came
+      this.connection.send({ from: mailFrom === '' ? false : mailFrom, to: [...recipients], size, use8BitMime: true }, message, (error, info) => {
         if (error) return void this.refused(recipients, error as NodemailerError).then(resolve);
         const reply = firstLine(info!.response) ?? '250';
         const rejected = new Map((info!.rejectedErrors ?? []).map((e) => [(e as NodemailerError).recipient, e as NodemailerError]));
