@@ -90,9 +90,12 @@ export class RelayWorker {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      // scan() marks its items busy before its first await, so the next look (for what falls
+      // due meanwhile) does not wait for a slow destination to finish
       this.scan()
         .catch((err) => this.logger.error({ err }, 'queue scan failed'))
         .finally(() => this.schedule(this.untilNextDue()));
+      this.schedule(this.untilNextDue());
     }, delay);
     this.timer.unref();
   }
