@@ -57,8 +57,6 @@ export interface ImapContext {
   startTls(): Promise<void>;
   /** what CAPABILITY lists now (it depends on TLS and login) */
   capabilities(): string;
-  /** capabilities enabled with ENABLE */
-  readonly enabled: Set<string>;
 }
 
 export type Outcome = Readonly<{

@@ -44,7 +44,6 @@ export class ImapConnection implements ImapContext {
   readonly clientAddress: string;
   readonly runtime: Runtime;
   readonly options: ImapOptions;
-  readonly enabled = new Set<string>();
   log: Logger;
   secure: boolean;
   tag = '*';

@@ -1,34 +1,28 @@
 // NAMESPACE (RFC 2342), ENABLE (RFC 5161) and ID (RFC 2971): what clients ask about the server
 // before they start working.
-import { command } from '../command.ts';
+import { command, none } from '../command.ts';
 import { bad } from '../protocol/args.ts';
 import { quoted } from '../protocol/strings.ts';
 import { ANY_STATE, AUTHENTICATED } from '../session.ts';
 
 export const namespace = command({
   states: AUTHENTICATED,
-  parse: () => undefined,
+  parse: none,
   async run(ctx) {
     await ctx.untagged('NAMESPACE (("" "/")) NIL NIL');
     return {};
   },
 });
 
-/** Nothing we implement changes behaviour when enabled, so nothing is reported as enabled. */
-const ENABLEABLE = new Set<string>();
-
+/** Nothing this server implements changes behaviour when enabled, so nothing is reported as enabled. */
 export const enable = command({
   states: AUTHENTICATED,
   parse(args) {
-    const names: string[] = [];
-    while (args.remaining > 0) names.push(args.atom('a capability').toUpperCase());
-    if (!names.length) bad('Missing capability names');
-    return names;
+    if (args.remaining === 0) bad('Missing capability names');
+    while (args.remaining > 0) args.atom('a capability');
   },
-  async run(ctx, _state, names) {
-    const now = names.filter((n) => ENABLEABLE.has(n) && !ctx.enabled.has(n));
-    for (const n of now) ctx.enabled.add(n);
-    await ctx.untagged(['ENABLED', ...now].join(' '));
+  async run(ctx) {
+    await ctx.untagged('ENABLED');
     return {};
   },
 });
