@@ -26,7 +26,6 @@ export type Harness = {
   deliver(accountId: string, raw: string | Buffer): Promise<{ uid: number }>;
   /** an imapflow client, logged in (unless told not to) */
   client(user: string, options?: { login?: boolean; secure?: boolean }): Promise<ImapFlow>;
-  restart(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -77,10 +76,6 @@ export async function startHarness(
       clients.add(client);
       if (options.login ?? true) await client.connect();
       return client;
-    },
-    async restart() {
-      await shutdown();
-      await boot();
     },
     async stop() {
       await shutdown();

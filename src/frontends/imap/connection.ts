@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { CommandContext } from '../../domain/event.ts';
 import { receiveMessage, type Received } from '../../domain/message/intake.ts';
 import { commandContext } from '../context.ts';
+import { drained } from '../drained.ts';
 import type { Runtime } from '../runtime.ts';
 import { capabilities } from './capabilities.ts';
 import { RefusedWithState, type ImapContext, type ImapOptions, type Outcome } from './command.ts';
@@ -394,15 +395,7 @@ export class ImapConnection implements ImapContext {
     this.pending = [];
     this.pendingBytes = 0;
     if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    await drained(this.socket);
   }
 }
 
