@@ -28,6 +28,7 @@ describe('merge while the server runs', () => {
     while (!done) {
       live.push(`live-${live.length + 1}`);
       await put(server, outage.accountId, 'INBOX', [live.at(-1)!], 20_000 + live.length);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const result = await merging;
     assert.equal(result.code, 0, result.err);

@@ -50,9 +50,9 @@ export async function readStreams(store: EventStore): Promise<Map<string, Domain
   }
 }
 
-async function readStream(store: EventStore, stream: string): Promise<DomainEvent[]> {
+async function readStream(store: EventStore, stream: string, start = 0): Promise<DomainEvent[]> {
   const out: DomainEvent[] = [];
-  for (let from = 0; ; ) {
+  for (let from = start; ; ) {
     const page = await store.readStream(stream, { from, limit: PAGE });
     out.push(...page.map((r) => r.event));
     if (page.length < PAGE) return out;
@@ -78,7 +78,7 @@ export async function mergeStores(ours: MergeSide, theirs: MergeSide, ctx: Comma
   for (const stream of names) {
     let plan = planStream(stream, mine.get(stream) ?? [], other.get(stream)!, ctx);
     if (!options.dryRun && plan.events.length) {
-      plan = await applyPlan(ours, theirs, plan, other.get(stream)!, ctx, report, options.maxAttempts ?? 5);
+      plan = await applyPlan(ours, theirs, plan, mine.get(stream) ?? [], other.get(stream)!, ctx, report, options.maxAttempts ?? 50);
       if (plan.events.length) options.onStream?.(stream, plan.events.length);
     }
     plans.push(plan);
@@ -94,17 +94,22 @@ export async function mergeStores(ours: MergeSide, theirs: MergeSide, ctx: Comma
   return report;
 }
 
-/** Copies the blobs, then appends; on a concurrent write to the stream, re-reads it and plans again. */
+/**
+ * Copies the blobs, then appends; when a server wrote to the stream meanwhile, reads what it
+ * wrote and plans again, after a short random pause so a busy mailbox cannot starve the merge.
+ */
 async function applyPlan(
   ours: MergeSide,
   theirs: MergeSide,
   first: StreamPlan,
+  ourEvents: readonly DomainEvent[],
   theirEvents: readonly DomainEvent[],
   ctx: CommandContext,
   report: MergeReport,
   maxAttempts: number,
 ): Promise<StreamPlan> {
   let plan = first;
+  let mine = [...ourEvents];
   for (let attempt = 1; ; attempt++) {
     if (!plan.events.length) return plan;
     report.blobsCopied += await copyBlobs(ours.blobs, theirs.blobs, plan.events);
@@ -115,7 +120,9 @@ async function applyPlan(
       return plan;
     } catch (error) {
       if (!(error instanceof WrongExpectedVersion) || attempt >= maxAttempts) throw error;
-      plan = planStream(plan.stream, await readStream(ours.events, plan.stream), theirEvents, ctx);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 10)));
+      mine = [...mine, ...(await readStream(ours.events, plan.stream, mine.length))];
+      plan = planStream(plan.stream, mine, theirEvents, ctx);
     }
   }
 }
