@@ -143,11 +143,11 @@ export class DestinationDelivery {
           });
         } catch (error) {
           if (!(error instanceof RemoteError)) throw error;
-          last = new RemoteError(`${host.name} [${address}]:${host.port}: ${error.message}`, false, error.reply);
+          last = new RemoteError(`${host.name} [${address}]:${host.port}: ${error.message}`, error.reply);
         }
       }
     }
-    throw last ?? new RemoteError(`no host to try for ${this.key}`, false);
+    throw last ?? new RemoteError(`no host to try for ${this.key}`);
   }
 
   private async send(session: RemoteSession, job: Job): Promise<void> {

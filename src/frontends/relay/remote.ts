@@ -29,12 +29,12 @@ export type RecipientOutcome =
   | { address: string; outcome: 'delivered'; reply: string }
   | { address: string; outcome: 'deferred' | 'failed'; reason: string; reply?: string };
 
-/** The connection could not be set up (or broke): every recipient waiting for it is deferred or failed. */
+/** The connection could not be set up (refused, timed out, bad greeting, TLS or login failed):
+ * a temporary failure for every recipient waiting for it. */
 export class RemoteError extends Error {
   readonly type = 'RemoteError' as const;
   constructor(
     message: string,
-    readonly permanent: boolean,
     readonly reply?: string,
   ) {
     super(message);
@@ -101,8 +101,7 @@ export class RemoteSession {
         if (settled) return;
         settled = true;
         connection.close();
-        // a refused login or a broken greeting is this connection's problem, not the message's
-        reject(new RemoteError(describe(error), false, firstLine(error.response)));
+        reject(new RemoteError(describe(error), firstLine(error.response)));
       };
       connection.once('error', fail);
       connection.connect((error) => {
