@@ -72,6 +72,13 @@ export function describe(error: NodemailerError): string {
   }
 }
 
+/** nodemailer's lines ("connection established", "upgraded with STARTTLS") are debug detail:
+ * the relay logs each attempt's outcome itself. */
+function clientLogger(logger: Logger): SMTPConnection.Options['logger'] {
+  const lines = libraryLogger(logger);
+  return { ...lines, info: lines.debug } as unknown as SMTPConnection.Options['logger'];
+}
+
 export class RemoteSession {
   private constructor(
     private readonly connection: SMTPConnection,
@@ -93,7 +100,7 @@ export class RemoteSession {
       greetingTimeout: options.commandTimeout,
       socketTimeout: options.commandTimeout,
       allowInternalNetworkInterfaces: true,
-      logger: libraryLogger(options.logger) as unknown as SMTPConnection.Options['logger'],
+      logger: clientLogger(options.logger),
     });
     return new Promise((resolve, reject) => {
       let settled = false;
