@@ -209,6 +209,9 @@ describe('IMAP commands on the wire', () => {
     assert.deepEqual(await wire.until('g'), ['g BAD Command not valid in this state\r\n']);
     assert.deepEqual(await wire.command('h', 'APPEND Nowhere {5+}\r\nhello'), ['h NO [TRYCREATE] No such mailbox; create it first\r\n']);
     assert.deepEqual(await wire.command('i', 'NOOP'), ['i OK NOOP completed\r\n']);
+    // A mailbox name sent as a literal is read into memory; the message literal after it is streamed.
+    const [appended] = await wire.command('j', 'APPEND {5+}\r\nTrash {14+}\r\nSubject: x\r\n\r\n');
+    assert.match(appended!, /^j OK \[APPENDUID \d+ \d+\] APPEND completed\r\n$/);
     wire.close();
   });
 
