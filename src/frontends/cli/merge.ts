@@ -1,6 +1,8 @@
 // `postlog merge --from <data dir | export file> [--dry-run] [--json]`: reconciles another
 // store's log into this one (domain/merge) and prints, per mailbox, what it did or would do.
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { refuse } from '../../domain/decider.ts';
 import { mergeStores, type MergeReport } from '../../domain/merge/merge-stores.ts';
 import { commandContext } from '../context.ts';
 import { openMergeSource } from '../merge-source.ts';
@@ -19,6 +21,7 @@ export function mergeCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: MergeOptions, command: Command) => {
       await withRuntime(command, async (runtime) => {
+        if (resolve(options.from) === resolve(runtime.dataDir)) refuse('InvalidArgument', `${options.from} is this store: merge takes another one`);
         const source = await openMergeSource(options.from);
         let report: MergeReport;
         try {
@@ -45,7 +48,7 @@ function printReport(runtime: Runtime, report: MergeReport): void {
   const rows = report.mailboxes
     .filter((m) => m.added || m.duplicates || m.renumbered || m.flagChanges || m.expunged)
     .map((m) => [who(m.accountId), m.name, m.added, m.duplicates, m.renumbered, m.flagChanges, m.expunged]);
-  if (rows.length) printTable(['ACCOUNT', 'MAILBOX', 'ADDED', 'DUPLICATES', 'RENUMBERED', 'FLAGS MERGED', 'EXPUNGED'], rows);
+  if (rows.length && (report.dryRun || report.appended)) printTable(['ACCOUNT', 'MAILBOX', 'ADDED', 'DUPLICATES', 'RENUMBERED', 'FLAGS MERGED', 'EXPUNGED'], rows);
   for (const f of report.folders) {
     const parts = [
       ...f.created.map((n) => `created "${n}"`),
