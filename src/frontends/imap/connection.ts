@@ -22,6 +22,7 @@ import type { Piece } from './protocol/strings.ts';
 import type { SelectedMailbox } from './selected.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
+import { plainAddress } from '../directory/networks.ts';
 
 /** queued replies are sent once this much has gathered, even before the tagged reply */
 const SEND_AT = 64 * 1024;
@@ -69,7 +70,7 @@ export class ImapConnection implements ImapContext {
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
     this.socket = socket;
     this.secure = secure;
-    this.clientAddress = normalizeAddress(socket.remoteAddress);
+    this.clientAddress = plainAddress(socket.remoteAddress ?? 'unknown');
     this.runtime = env.runtime;
     this.options = env.options;
     this.parser = new RequestParser({ maxLineBytes: 64 * 1024 });
@@ -399,8 +400,3 @@ export class ImapConnection implements ImapContext {
   }
 }
 
-/** "::ffff:127.0.0.1" is 127.0.0.1 for trusted-network checks and logs. */
-function normalizeAddress(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}

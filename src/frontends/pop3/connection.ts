@@ -12,8 +12,10 @@ import { Pop3Error, refusal } from './errors.ts';
 import { LineParser, type Line } from './line-parser.ts';
 import type { MaildropLocks } from './locks.ts';
 import { DotStuffer, TopFilter } from './message-stream.ts';
+import { drained } from '../drained.ts';
 import { err, ok } from './responses.ts';
 import type { SessionState } from './session.ts';
+import { plainAddress } from '../directory/networks.ts';
 
 /** RFC 2449: a command line is at most 255 octets with its CRLF. */
 const COMMAND_OCTETS = 255;
@@ -57,7 +59,7 @@ export class Pop3Connection implements Pop3Context {
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
     this.socket = socket;
     this.secure = secure;
-    this.clientAddress = normalizeAddress(socket.remoteAddress);
+    this.clientAddress = plainAddress(socket.remoteAddress ?? 'unknown');
     this.services = env.services;
     this.options = env.options;
     this.canStartTls = !secure && env.startTls !== undefined;
@@ -261,20 +263,7 @@ export class Pop3Connection implements Pop3Context {
   private write(data: Buffer): Promise<void> {
     if (this.socket.write(data) || this.ended) return Promise.resolve();
     this.uncork(); // a corked socket never drains
-    return new Promise((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    return drained(this.socket);
   }
 }
 
-/** "::ffff:127.0.0.1" is 127.0.0.1 for trusted-network checks and logs. */
-function normalizeAddress(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
