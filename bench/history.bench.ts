@@ -12,6 +12,7 @@ import { HistoryIndex, historyProjection } from '../src/projections/history-inde
 import { messageHistory } from '../src/projections/message-history.ts';
 import { buildAt } from '../src/projections/point-in-time.ts';
 import { tempDir } from '../test/helpers/runtime.ts';
+import { projectionDb } from '../src/projections/projection.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
@@ -63,7 +64,7 @@ try {
   for (const name of ['mailboxes', 'history', 'audit']) {
     await timed(`rebuild ${name} alone`, () => runtime.runner.rebuild([name]), () => `${head} events`);
   }
-  const audit = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
+  const audit = new AuditIndex(projectionDb(runtime.storage.root, auditProjection));
   const day = { accountId: accounts[7]!, since: new Date(DAY0 + 10 * 86_400_000).toISOString(), until: new Date(DAY0 + 11 * 86_400_000 - 1).toISOString() };
   await timed("audit: one account's day, from the index", async () => audit.query(day), (r) => `${r.entries.length} entries, ${r.scanned} read`);
   await timed('audit: the same day by scanning the log', async () => {
@@ -77,7 +78,7 @@ try {
       from = page.at(-1)!.position + 1;
     }
   }, (r) => `${r.read} events read`);
-  const history = new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
+  const history = new HistoryIndex(projectionDb(runtime.storage.root, historyProjection));
   const inbox = (await runtime.mail.mailbox(accounts[7]!, 'INBOX')).mailboxId;
   const emailId = history.emailIdAt(inbox, 1)!;
   await timed('history of one message', () => messageHistory(runtime.storage.events, history, emailId, (id) => id), (r) => `${r.length} events`);

@@ -14,6 +14,7 @@ import { DirectoryView, directoryProjection } from '../projections/directory-vie
 import { ResendIndex, resendProjection } from '../projections/resend-index.ts';
 import { OutboundQueueView, outboundQueueProjection } from '../projections/outbound-queue.ts';
 import type { Projection } from '../projections/projection.ts';
+import { projectionDb } from '../projections/projection.ts';
 import { historyProjection } from '../projections/history-index.ts';
 import { auditProjection } from '../projections/audit-index.ts';
 import { DirectoryService } from '../domain/directory/service.ts';
@@ -86,10 +87,10 @@ export async function openRuntime(
   const handler = new CommandHandler(storage.events);
   const runner = new ProjectionRunner(storage.root, storage.events, PROJECTIONS, { until: options.until });
   runner.on('stopped', (error) => logger.error({ err: error }, 'projection stopped'));
-  const mailboxes = new MailboxView(storage.root.openDB(`projection:${mailboxProjection.name}`, {}));
-  const accounts = new AccountView(storage.root.openDB(`projection:${accountProjection.name}`, {}));
+  const mailboxes = new MailboxView(projectionDb(storage.root, mailboxProjection));
+  const accounts = new AccountView(projectionDb(storage.root, accountProjection));
   const mail = new MailService(handler, mailboxes);
-  const directory = new DirectoryView(storage.root.openDB(`projection:${directoryProjection.name}`, {}));
+  const directory = new DirectoryView(projectionDb(storage.root, directoryProjection));
   const directoryService = new DirectoryService(handler, mail);
   const auth = new DirectoryAuthenticator({
     directory,
@@ -100,8 +101,8 @@ export async function openRuntime(
     throttle: options.throttle,
   });
   const recipients = new DirectoryRecipients(directory, config.domains);
-  const resends = new ResendIndex(storage.root.openDB(`projection:${resendProjection.name}`, {}));
-  const outbound = new OutboundQueueView(storage.root.openDB(`projection:${outboundQueueProjection.name}`, {}));
+  const resends = new ResendIndex(projectionDb(storage.root, resendProjection));
+  const outbound = new OutboundQueueView(projectionDb(storage.root, outboundQueueProjection));
   if (options.catchUp !== false) await runner.start(options.follow ?? false);
   return {
     dataDir,

@@ -9,6 +9,7 @@ import { AccountView, accountProjection } from './account-view.ts';
 import { LogSlice, type Cut } from './log-slice.ts';
 import { MailboxView, mailboxProjection } from './mailbox-view.ts';
 import type { Projection } from './projection.ts';
+import { projectionDb } from './projection.ts';
 import { ProjectionRunner } from './runner.ts';
 
 export type PointInTime = Readonly<{
@@ -43,8 +44,8 @@ export async function buildAt(store: EventStore, cut: Cut, options: PointInTimeO
     const runner = new ProjectionRunner(root, slice, projections, cut.position === undefined ? {} : { until: cut.position });
     await runner.catchUp(options.onProgress);
     return {
-      accounts: new AccountView(root.openDB(`projection:${accountProjection.name}`, {})),
-      mailboxes: new MailboxView(root.openDB(`projection:${mailboxProjection.name}`, {})),
+      accounts: new AccountView(projectionDb(root, accountProjection)),
+      mailboxes: new MailboxView(projectionDb(root, mailboxProjection)),
       position: runner.position,
       scanned: slice.scanned,
       close: remove,

@@ -1,4 +1,5 @@
 // A projection: a deterministic fold of recorded events into a key-value read model.
+import type { Database, RootDatabase } from 'lmdb';
 import type { RecordedEvent } from '../store/event-store.ts';
 
 export type Key = readonly (string | number)[];
@@ -19,4 +20,9 @@ export interface Projection {
   readonly version: number;
   /** no I/O but the key-value state; the same events in the same order give the same state */
   evolve(kv: KeyValue, recorded: RecordedEvent): void;
+}
+
+/** The LMDB sub-database that holds a projection's read model. */
+export function projectionDb(root: RootDatabase, projection: Pick<Projection, 'name'>): Database {
+  return root.openDB(`projection:${projection.name}`, {});
 }

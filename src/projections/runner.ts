@@ -9,6 +9,7 @@ import { DomainError } from '../domain/decider.ts';
 import { durably } from '../store/lmdb/commit.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
+import { projectionDb } from './projection.ts';
 
 /** The projection met something it must not skip; it stays stopped until the cause is fixed. */
 export class ProjectionStopped extends Error {
@@ -47,7 +48,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     super();
     this.checkpoints = root.openDB<Checkpoint, string>('projection-checkpoints', {});
     this.entries = projections.map((projection) => {
-      const db = root.openDB(`projection:${projection.name}`, {});
+      const db = projectionDb(root, projection);
       const checkpoint = this.checkpoints.get(projection.name) ?? { position: 0, version: projection.version };
       return { projection, db, kv: lmdbKeyValue(db), checkpoint };
     });

@@ -8,6 +8,7 @@ import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
 import { commandContext } from '../../src/frontends/context.ts';
 import type { CommandContext } from '../../src/domain/event.ts';
 import { receiveMessage } from '../../src/domain/message/intake.ts';
+import { projectionDb } from '../../src/projections/projection.ts';
 
 export function tempDir(prefix = 'postlog-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -37,7 +38,7 @@ export function userContext(runtime: Runtime, id = 'tester'): CommandContext {
 export function dumpProjections(runtime: Runtime): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const name of runtime.runner.names()) {
-    const db = runtime.storage.root.openDB(`projection:${name}`, {});
+    const db = projectionDb(runtime.storage.root, { name });
     out[name] = [...db.getRange({})].map(({ key, value }) => [key, value]);
   }
   return out;

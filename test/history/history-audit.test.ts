@@ -7,6 +7,7 @@ import { messageHistory } from '../../src/projections/message-history.ts';
 import { AuditIndex, auditProjection } from '../../src/projections/audit-index.ts';
 import { dumpProjections, tempDir } from '../helpers/runtime.ts';
 import { buildFixture, PLAN_MESSAGE_ID, T, type Fixture } from './fixture.ts';
+import { projectionDb } from '../../src/projections/projection.ts';
 
 const dir = tempDir();
 let runtime: Runtime;
@@ -16,8 +17,8 @@ let audit: AuditIndex;
 
 before(async () => {
   ({ runtime, fx } = await buildFixture(dir.path));
-  history = new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
-  audit = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
+  history = new HistoryIndex(projectionDb(runtime.storage.root, historyProjection));
+  audit = new AuditIndex(projectionDb(runtime.storage.root, auditProjection));
 });
 after(async () => {
   await runtime.close();

@@ -9,6 +9,7 @@ import { parseNonNegative } from './log.ts';
 import { printJson, printTable } from './output.ts';
 import { mailboxLabel } from './folders.ts';
 import { parseTime } from './time-arg.ts';
+import { projectionDb } from '../../projections/projection.ts';
 
 type AuditOptions = { account?: string; since?: string; until?: string; type?: string[]; limit?: number; json?: boolean };
 
@@ -30,7 +31,7 @@ export function auditCommand(program: Command): void {
       if (unknown.length) refuse('InvalidArgument', `--type: unknown ${unknown.join(', ')}; kinds are ${AUDIT_KINDS.join(', ')}, or an event type such as MessageAppended`);
       await withRuntime(command, async (runtime) => {
         const account = options.account === undefined ? undefined : await accountId(runtime, options.account);
-        const index = new AuditIndex(runtime.storage.root.openDB(`projection:${auditProjection.name}`, {}));
+        const index = new AuditIndex(projectionDb(runtime.storage.root, auditProjection));
         const { entries } = index.query({ accountId: account, since, until, types: options.type, limit: options.limit });
         if (options.json) return printJson(entries);
         const address = (id: string) => runtime.accounts.address(id) || undefined;

@@ -8,9 +8,10 @@ import type { Runtime } from '../runtime.ts';
 import { accountId, withRuntime } from './common.ts';
 import { printJson, printTable, say } from './output.ts';
 import { mailboxLabel } from './folders.ts';
+import { projectionDb } from '../../projections/projection.ts';
 
 export function historyIndex(runtime: Runtime): HistoryIndex {
-  return new HistoryIndex(runtime.storage.root.openDB(`projection:${historyProjection.name}`, {}));
+  return new HistoryIndex(projectionDb(runtime.storage.root, historyProjection));
 }
 
 /** The emailIds a reference names: "account/mailbox/uid" (the mailbox by its name now), an emailId, or a Message-ID. */
