@@ -1,5 +1,5 @@
 // A POP3 client that leaves mail on the server must never download it again: each message's
-// UIDL survives `postlog rebuild`, a restart, and a move out of INBOX and back (new UIDs).
+// UIDL survives `postlog rebuild`, a restart, and an IMAP MOVE out of INBOX and back (new UIDs).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,6 +8,10 @@ import { INBOX } from '../../src/domain/account/names.ts';
 import { PASSWORD, sampleMessage, startHarness, type Harness } from './harness.ts';
 import { Wire } from './wire.ts';
 import { userContext } from '../helpers/runtime.ts';
+import { ImapFlow } from 'imapflow';
+import pino from 'pino';
+import { imapFrontEnd } from '../../src/frontends/imap/front-end.ts';
+import { loadTls } from '../../src/frontends/tls.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/postlog.js', import.meta.url));
 const USER = 'keeper@example.test';
@@ -38,6 +42,25 @@ function rebuildWithCli(dataDir: string): Promise<string> {
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     ),
   );
+}
+
+/** An IMAP client moves `uids` from INBOX to Archive, then everything in Archive back. */
+async function moveOutAndBack(h: Harness, uids: number[]): Promise<void> {
+  const tls = await loadTls(h.config, h.dataDir);
+  const imap = await imapFrontEnd.start({ runtime: h.runtime, config: { ...h.config, ports: { ...h.config.ports, imap: 0, imaps: 0 } }, tls, logger: pino({ level: 'silent' }) });
+  const port = imap.listeners.find((l) => l.service === 'imap')!.port;
+  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: USER, pass: PASSWORD }, logger: false });
+  try {
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    assert.ok(await client.messageMove(uids.join(','), 'Archive', { uid: true }));
+    await client.mailboxOpen('Archive');
+    assert.ok(await client.messageMove('1:*', 'INBOX', { uid: true }));
+    await client.logout();
+  } finally {
+    client.close();
+    await imap.close();
+  }
 }
 
 describe('POP3 UIDLs never change', () => {
@@ -79,13 +102,10 @@ describe('POP3 UIDLs never change', () => {
     await h.restart();
     assert.deepEqual(await uidlsByMessage(h), before);
 
-    // Every message that has one copy leaves INBOX and comes back with a new UID.
-    const archive = (await h.runtime.mail.mailbox(accountId, 'Archive')).mailboxId;
+    // Every message that has one copy leaves INBOX and comes back with a new UID, by IMAP MOVE.
     const records = h.runtime.mailboxes.messages(inbox);
     const single = records.filter((r) => records.filter((o) => o.emailId === r.emailId).length === 1).map((r) => r.uid);
-    await h.runtime.mail.move(inbox, single, archive, ctx);
-    const archived = await h.runtime.mail.uids(archive);
-    await h.runtime.mail.move(archive, archived, inbox, ctx);
+    await moveOutAndBack(h, single);
     await h.runtime.runner.waitFor(await h.runtime.storage.events.headPosition());
     const uidsNow = await h.runtime.mail.uids(inbox);
     assert.ok(Math.min(...uidsNow.filter((u) => !records.some((r) => r.uid === u))) > Math.max(...records.map((r) => r.uid)), 'new UIDs');
