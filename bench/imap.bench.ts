@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BenchClient } from './imap-client.ts';
-import { startDovecot, startPostlog, type Server } from './imap-servers.ts';
+import { startImapDovecot, startPostlog, type Server } from './imap-servers.ts';
 
 const CLIENTS = Number(process.env.IMAP_BENCH_CLIENTS ?? 10);
 const SECONDS = Number(process.env.IMAP_BENCH_SECONDS ?? 20);
@@ -125,7 +125,7 @@ const dir = mkdtempSync(join(tmpdir(), 'postlog-imap-bench-'));
 console.log(`IMAP mixed workload: ${CLIENTS} concurrent clients, ${SECONDS} s each server, ${messages.length} SpamAssassin corpus messages, ${PRELOAD} preloaded per mailbox`);
 const results: Result[] = [];
 try {
-  for (const start of [() => startPostlog(join(dir, 'postlog'), users, PASSWORD), () => startDovecot(join(dir, 'dovecot'), users, PASSWORD)]) {
+  for (const start of [() => startPostlog(join(dir, 'postlog'), users, PASSWORD), () => startImapDovecot(join(dir, 'dovecot'), users, PASSWORD)]) {
     const server = await start();
     try {
       results.push(await measure(server, users, messages));

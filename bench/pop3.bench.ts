@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { benchUser, session, type SessionTimes } from './pop3-client.ts';
 import { loadCorpus, messagesOf } from './pop3-corpus.ts';
-import { dovecotMissing, startDovecotPop3, type RunningServer } from './pop3-dovecot.ts';
+import { dovecotMissing, startDovecot, type RunningServer } from './dovecot.ts';
 
 const CLIENTS = 10;
 const PER_USER = Number(process.env.POP3_BENCH_MESSAGES ?? 200);
@@ -108,12 +108,19 @@ try {
   }
   console.log(report(results[0]!));
 
-  const missing = dovecotMissing();
+  const missing = dovecotMissing('pop3');
   if (missing) {
     console.log(`dovecot   not run: ${missing}`);
   } else {
     const mailboxes = new Map(Array.from({ length: CLIENTS }, (_, u) => [benchUser(u), messagesOf(corpus, u, PER_USER)] as const));
-    const dovecot = await startDovecotPop3(temp('dovecot'), PASSWORD, mailboxes);
+    const dovecot = await startDovecot({
+      protocol: 'pop3',
+      dir: temp('dovecot'),
+      users: [...mailboxes.keys()],
+      password: PASSWORD,
+      mailboxes,
+      settings: 'pop3_uidl_format = %08Xu%08Xv',
+    });
     try {
       results.push(await measure(dovecot));
     } finally {
