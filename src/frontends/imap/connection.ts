@@ -4,7 +4,7 @@
 // before each tagged reply. Commands see only an ImapContext.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { CommandContext } from '../../domain/event.ts';
 import { receiveMessage, type Received } from '../../domain/message/intake.ts';
@@ -23,6 +23,7 @@ import type { SelectedMailbox } from './selected.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
 import { plainAddress } from '../directory/networks.ts';
+import { upgradeToTls, watchSocket, type SocketHandlers } from '../socket-watch.ts';
 
 /** queued replies are sent once this much has gathered, even before the tagged reply */
 const SEND_AT = 64 * 1024;
@@ -63,6 +64,7 @@ export class ImapConnection implements ImapContext {
   private watching: SelectedMailbox | null = null;
   private changeWaiter: (() => void) | null = null;
   private markClosed!: () => void;
+  private unwatchSocket: () => void = () => {};
   /** replies queued to go out in one write */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -84,7 +86,7 @@ export class ImapConnection implements ImapContext {
   }
 
   start(): void {
-    this.attach(this.socket);
+    this.unwatchSocket = watchSocket(this.socket, this.handlers, this.options.idleTimeoutMs);
     this.log.info({ client: this.clientAddress, secure: this.secure }, 'connected');
     void this.write([`* OK [CAPABILITY ${this.capabilities()}] ${this.options.hostname} IMAP4rev1 postlog ready\r\n`]);
     void this.loop().catch((error: unknown) => {
@@ -167,18 +169,10 @@ export class ImapConnection implements ImapContext {
     await this.write([`${this.tag} OK Begin TLS negotiation now\r\n`]);
     // Nothing the client sent in clear after STARTTLS may be acted on (command injection).
     this.parser.discardBuffered();
-    const plain = this.socket;
-    this.detach(plain);
-    const upgraded = new TLSSocket(plain, { isServer: true, secureContext: context });
-    this.socket = upgraded;
-    this.attach(upgraded);
-    await new Promise<void>((resolve) => {
-      upgraded.once('secure', () => {
-        this.secure = true;
-        resolve();
-      });
-      upgraded.once('close', () => resolve());
-    });
+    const upgraded = upgradeToTls(this.socket, this.unwatchSocket, context, this.handlers, this.options.idleTimeoutMs);
+    this.socket = upgraded.socket;
+    this.unwatchSocket = upgraded.unwatch;
+    this.secure = await upgraded.secured;
   }
 
   // --- the gatekeeper ---------------------------------------------------------------------------
@@ -324,25 +318,6 @@ export class ImapConnection implements ImapContext {
 
   // --- socket plumbing --------------------------------------------------------------------------
 
-  private attach(socket: Socket): void {
-    // Replies go out in several writes (untagged lines, then the tagged one): without this,
-    // Nagle's algorithm holds the last one for the client's delayed ACK (40 ms a command).
-    socket.setNoDelay(true);
-    socket.setTimeout(this.options.idleTimeoutMs);
-    socket.on('data', this.onSocketData);
-    socket.on('timeout', this.onTimeout);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  private detach(socket: Socket): void {
-    socket.setTimeout(0);
-    socket.off('data', this.onSocketData);
-    socket.off('timeout', this.onTimeout);
-    socket.off('error', this.onError);
-    socket.off('close', this.onClose);
-  }
-
   private readonly onSocketData = (chunk: Buffer) => {
     if (this.ended) return;
     this.parser.push(chunk);
@@ -355,6 +330,13 @@ export class ImapConnection implements ImapContext {
     this.wake = null;
     wake?.();
   }
+
+  private readonly handlers: SocketHandlers = {
+    data: (chunk) => this.onSocketData(chunk),
+    timeout: () => this.onTimeout(),
+    error: (error) => this.onError(error),
+    close: () => this.onClose(),
+  };
 
   private readonly onTimeout = () => {
     this.log.info({ state: this.state.kind }, 'idle for too long; closing');

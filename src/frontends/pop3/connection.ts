@@ -3,7 +3,7 @@
 // cross-cutting rule is applied here once; commands only see a Pop3Context.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Pop3Context, Pop3Options, Pop3Services } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -16,6 +16,7 @@ import { drained } from '../drained.ts';
 import { err, ok } from './responses.ts';
 import type { SessionState } from './session.ts';
 import { plainAddress } from '../directory/networks.ts';
+import { upgradeToTls, watchSocket, type SocketHandlers } from '../socket-watch.ts';
 
 /** RFC 2449: a command line is at most 255 octets with its CRLF. */
 const COMMAND_OCTETS = 255;
@@ -55,6 +56,7 @@ export class Pop3Connection implements Pop3Context {
   private lockedAccount: string | undefined;
   private corked = false;
   private markClosed!: () => void;
+  private unwatchSocket: () => void = () => {};
 
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
     this.socket = socket;
@@ -68,7 +70,7 @@ export class Pop3Connection implements Pop3Context {
   }
 
   start(): void {
-    this.attach(this.socket);
+    this.unwatchSocket = watchSocket(this.socket, this.handlers, this.options.idleTimeoutMs);
     this.log.info({ client: this.clientAddress, secure: this.secure }, 'connected');
     this.send(ok(`${this.options.hostname} POP3 server ready`));
   }
@@ -126,19 +128,11 @@ export class Pop3Connection implements Pop3Context {
     // Nothing the client sent in clear after STLS may be acted on (command injection).
     this.queue.length = 0;
     this.parser.reset();
-    const plain = this.socket;
-    this.detach(plain);
-    const upgraded = new TLSSocket(plain, { isServer: true, secureContext: context });
-    this.socket = upgraded;
-    this.attach(upgraded);
-    await new Promise<void>((resolve) => {
-      upgraded.once('secure', () => {
-        this.secure = true;
-        this.log.debug({ protocol: upgraded.getProtocol() }, 'STLS done');
-        resolve();
-      });
-      upgraded.once('close', () => resolve());
-    });
+    const upgraded = upgradeToTls(this.socket, this.unwatchSocket, context, this.handlers, this.options.idleTimeoutMs);
+    this.socket = upgraded.socket;
+    this.unwatchSocket = upgraded.unwatch;
+    this.secure = await upgraded.secured;
+    if (this.secure) this.log.debug({ protocol: upgraded.socket.getProtocol() }, 'STLS done');
   }
 
   claimMaildrop(accountId: string, address: string): () => void {
@@ -213,24 +207,14 @@ export class Pop3Connection implements Pop3Context {
 
   // --- socket plumbing -------------------------------------------------------------------------
 
-  private attach(socket: Socket): void {
-    socket.setNoDelay(true); // responses are whole; waiting for more to send only adds latency
-    socket.setTimeout(this.options.idleTimeoutMs);
-    socket.on('data', this.onData);
-    socket.on('timeout', this.onTimeout);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  private detach(socket: Socket): void {
-    socket.setTimeout(0);
-    socket.off('data', this.onData);
-    socket.off('timeout', this.onTimeout);
-    socket.off('error', this.onError);
-    socket.off('close', this.onClose);
-  }
-
   /** RFC 1939: the autologout timer closes the connection without an answer and removes nothing. */
+  private readonly handlers: SocketHandlers = {
+    data: (chunk) => this.onData(chunk),
+    timeout: () => this.onTimeout(),
+    error: (error) => this.onError(error),
+    close: () => this.onClose(),
+  };
+
   private readonly onTimeout = () => {
     this.log.info({ state: this.state.kind }, 'idle for too long; closing');
     this.destroy();
