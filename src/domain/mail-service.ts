@@ -10,6 +10,7 @@ import { directoryDecider } from './directory/decider.ts';
 import { DIRECTORY_STREAM } from './directory/events.ts';
 import { normalizeAddress } from './directory/address.ts';
 import { mailboxDecider, type NewMessage } from './mailbox/decider.ts';
+import { deliveryEmailId } from './mailbox/email-id.ts';
 import { mailboxStream, type AppendedMessage, type MessageAppended, type MailboxEvent, type MessageSource } from './mailbox/events.ts';
 import type { SpecialUse } from './account/events.ts';
 import type { UserProfile } from './directory/events.ts';
@@ -137,10 +138,15 @@ export class MailService {
     return { uidValidity, uids: appended.map((e) => e.data.uid), emailIds: appended.map((e) => e.data.emailId), position };
   }
 
-  /** Local delivery into an account's INBOX. */
+  /**
+   * Local delivery into an account's INBOX. A delivery's emailId comes from its transaction,
+   * account and content, so the same transaction delivered on two stores is one email to a merge.
+   */
   async deliver(accountId: string, message: NewMessage, ctx: CommandContext): Promise<Appended> {
     const inbox = await this.mailbox(accountId, INBOX);
-    return this.append(inbox.mailboxId, [message], ctx);
+    const { source } = message;
+    const emailId = message.emailId ?? (source.kind === 'delivery' ? deliveryEmailId(accountId, source, message.blobId) : undefined);
+    return this.append(inbox.mailboxId, [{ ...message, ...(emailId && { emailId }) }], ctx);
   }
 
   async store(

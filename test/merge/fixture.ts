@@ -15,14 +15,19 @@ import { mergeStores, readStreams, type MergeReport } from '../../src/domain/mer
 import { accountStreams } from '../../src/domain/merge/portable.ts';
 import { commandContext } from '../../src/frontends/context.ts';
 import { openMergeSource } from '../../src/frontends/merge-source.ts';
+import { ResendGuard } from '../../src/frontends/smtp/dedup.ts';
+import { Deliverer } from '../../src/frontends/smtp/delivery.ts';
 import { writeExport } from '../../src/store/portable/writer.ts';
 
 export const USER = 'carol@example.test';
+export const PASSWORD = 'secret';
 export const PROJECT = 'Project Notes 2010';
 export const RENAMED = 'Project Notes 2010 (old)';
 export const OPPOSITE_1 = ['inbox-20', 'inbox-21', 'inbox-22', 'inbox-23', 'inbox-24', 'inbox-25'];
 export const OPPOSITE_2 = ['inbox-26', 'inbox-27', 'inbox-28', 'inbox-29', 'inbox-30'];
 export const OPPOSITE_3 = ['inbox-43', 'inbox-44', 'inbox-45'];
+/** the Message-ID two distinct messages share */
+export const TWIN = 'twin@example.net';
 const DAY0 = Date.parse('2026-05-01T08:00:00Z');
 
 export function at(minutes: number): string {
@@ -33,14 +38,29 @@ export function ctxAt(runtime: Runtime, now: string): CommandContext {
   return { now, actor: { kind: 'user', id: 'carol', protocol: 'imap' }, origin: runtime.origin, newId: uuidv7 };
 }
 
-export function raw(subject: string): Buffer {
-  return Buffer.from(`From: someone@example.net\r\nTo: ${USER}\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@example.net>\r\n\r\nbody of ${subject}\r\n`);
+export function raw(subject: string, messageId = `${subject}@example.net`): Buffer {
+  return Buffer.from(`From: someone@example.net\r\nTo: ${USER}\r\nSubject: ${subject}\r\nMessage-ID: <${messageId}>\r\n\r\nbody of ${subject}\r\n`);
 }
 
 export async function message(runtime: Runtime, subject: string, minute: number, flags: string[] = [], source?: MessageSource): Promise<NewMessage> {
   const received = await receiveMessage(runtime.storage.blobs, Readable.from([raw(subject)]));
   const trace: MessageSource = source ?? { kind: 'delivery', mailFrom: 'someone@example.net', rcptTo: USER, clientAddress: '192.0.2.1', transactionId: `tx-${subject}` };
   return { ...received, internalDate: at(minute), flags, source: trace };
+}
+
+/**
+ * Delivers `subject` the way SMTP DATA does (trace fields, content hash, the delivery's emailId)
+ * as SMTP transaction `tx-<subject>`: called on two stores, it is one transaction delivered to each.
+ */
+export async function deliverSmtp(runtime: Runtime, accountId: string, subject: string, messageId?: string): Promise<void> {
+  const deliverer = new Deliverer(runtime, new ResendGuard(runtime.resends, runtime.runner, 0), 1 << 20);
+  const clientAddress = '192.0.2.1';
+  const trace = { helo: 'mx.example.net', clientAddress, hostname: 'mail.example.test', secure: false, authenticated: false, smtpUtf8: false };
+  const actor = { kind: 'system', id: 'smtp-mx', protocol: 'smtp', address: clientAddress } as const;
+  const targets = [{ kind: 'local', rcptTo: USER, accountIds: [accountId] } as const];
+  const tx = { transactionId: `tx-${subject}`, mailFrom: 'someone@example.net', targets, clientAddress, actor, trace };
+  const outcome = await deliverer.receive(Readable.from([raw(subject, messageId)]), tx);
+  if (outcome.delivered !== 1) throw new Error(`${subject}: delivered to ${outcome.delivered} accounts`);
 }
 
 export async function mailboxId(runtime: Runtime, accountId: string, name: string): Promise<string> {
@@ -94,7 +114,7 @@ export async function buildOutage(root: string, size = { inbox: 150, sent: 60, d
   const dirB = join(root, 'B');
   const a = await openRuntime(dirA);
   await a.directoryService.addDomain('example.test', ctxAt(a, at(0)));
-  const accountId = await a.directoryService.addUser(USER, ctxAt(a, at(0)), { password: 'secret' });
+  const accountId = await a.directoryService.addUser(USER, ctxAt(a, at(0)), { password: PASSWORD });
   await a.mail.createMailbox(accountId, PROJECT, ctxAt(a, at(1)));
   const names = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}-${i + 1}`);
   await put(a, accountId, 'INBOX', names('inbox', size.inbox), 10, (i) => (i % 3 === 0 ? ['\\Seen'] : []));
@@ -119,14 +139,14 @@ export async function buildOutage(root: string, size = { inbox: 150, sent: 60, d
     return s.get(name)!.messages.filter((m) => subjects.includes(m.subject)).map((m) => m.uid);
   };
 
-  // Deliveries on both, some of one SMTP transaction delivered to each (same bytes, same trace).
+  // Deliveries on both, some of one SMTP transaction delivered to each (same bytes, same transaction).
   const both = names('both', 5);
-  for (const r of [ra, rb]) {
-    const id = await mailboxId(r, accountId, 'INBOX');
-    const messages = await Promise.all(both.map((s, i) => message(r, s, week + i)));
-    await r.mail.append(id, messages, ctxAt(r, at(week + 10)));
-  }
+  for (const r of [ra, rb]) for (const s of both) await deliverSmtp(r, accountId, s);
   expect('INBOX', both);
+  // Two messages with one Message-ID, each its own transaction to one store: both are kept.
+  await deliverSmtp(ra, accountId, 'twin-a', TWIN);
+  await deliverSmtp(rb, accountId, 'twin-b', TWIN);
+  expect('INBOX', ['twin-a', 'twin-b']);
   await put(ra, accountId, 'INBOX', names('a-new', 20), week + 100);
   await put(rb, accountId, 'INBOX', names('b-new', 15), week + 200);
   expect('INBOX', [...names('a-new', 20), ...names('b-new', 15)]);

@@ -7,7 +7,21 @@ import { join } from 'node:path';
 import { openRuntime } from '../../src/frontends/runtime.ts';
 import { postlogCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/runtime.ts';
-import { buildOutage, contents, mergeInto, OPPOSITE_1, OPPOSITE_2, OPPOSITE_3, PROJECT, RENAMED, snapshot, type Outage, type Snapshot } from './fixture.ts';
+import { startHarness } from '../pop3/harness.ts';
+import { uidlsByMessageId } from '../pop3/uidl-listing.ts';
+import { buildOutage, contents, mergeInto, OPPOSITE_1, OPPOSITE_2, OPPOSITE_3, PASSWORD, PROJECT, RENAMED, snapshot, TWIN, USER, type Outage, type Snapshot } from './fixture.ts';
+
+/** The UIDLs a POP3 client of the (stopped) store in `dataDir` sees in INBOX, by Message-ID. */
+async function pop3Uidls(dataDir: string): Promise<Map<string, string[]>> {
+  const h = await startHarness({}, { path: dataDir, remove: () => {} });
+  try {
+    return await uidlsByMessageId(h.pop3, USER, PASSWORD);
+  } finally {
+    await h.stop();
+  }
+}
+
+const messageIdOf = (subject: string) => `<${subject.startsWith('twin-') ? TWIN : `${subject}@example.net`}>`;
 
 describe('merge after an outage', () => {
   const dir = tempDir('postlog-outage-');
@@ -16,6 +30,8 @@ describe('merge after an outage', () => {
   let beforeA: Snapshot;
   let beforeB: Snapshot;
   let report: { appended: number; mailboxes: { name: string; duplicates: number; renumbered: number; added: number }[] };
+  /** Message-ID -> UIDLs a POP3 client of A before, of B before, and of A after the merge sees in INBOX */
+  const pop3 = { a: new Map<string, string[]>(), b: new Map<string, string[]>(), merged: new Map<string, string[]>() };
 
   before(async () => {
     outage = await buildOutage(dir.path);
@@ -28,12 +44,15 @@ describe('merge after an outage', () => {
     const b = await openRuntime(outage.dirB);
     beforeB = await snapshot(b, outage.accountId);
     await b.close();
+    pop3.a = await pop3Uidls(outage.dirA);
+    pop3.b = await pop3Uidls(outage.dirB);
     const result = await postlogCli(outage.dirA)(['merge', '--from', outage.dirB, '--json']);
     assert.equal(result.code, 0, result.err);
     report = JSON.parse(result.out);
     const merged_ = await openRuntime(outage.dirA);
     merged = await snapshot(merged_, outage.accountId);
     await merged_.close();
+    pop3.merged = await pop3Uidls(outage.dirA);
   });
   after(() => dir.remove());
   /** messages whose UID is none they had on either store before the merge */
@@ -78,13 +97,20 @@ describe('merge after an outage', () => {
     }
   });
 
-  it('keeps every POP3 UIDL (a duplicate keeps one of its two)', async () => {
-    const uidlsA = new Map(beforeA.get('INBOX')!.messages.map((m) => [m.subject, m.uidl]));
-    const uidlsB = new Map(beforeB.get('INBOX')!.messages.map((m) => [m.subject, m.uidl]));
-    for (const m of merged.get('INBOX')!.messages) {
-      const known = [uidlsA.get(m.subject), uidlsB.get(m.subject)].filter(Boolean);
-      if (m.subject.startsWith('both-')) assert.ok(known.includes(m.uidl), m.subject);
-      else assert.equal(m.uidl, known[0], m.subject);
+  it("keeps every POP3 UIDL as both stores' POP3 clients know it, the shared SMTP transactions included", () => {
+    assert.deepEqual([...pop3.merged.keys()].sort(), [...outage.expected.get('INBOX')!].map(messageIdOf).filter((m, i, all) => all.indexOf(m) === i).sort());
+    for (const [messageId, uidls] of pop3.merged) {
+      // What survives keeps the UIDL each side gave it: nobody downloads it again.
+      const known = [...new Set([...(pop3.a.get(messageId) ?? []), ...(pop3.b.get(messageId) ?? [])])].sort();
+      assert.deepEqual(uidls, known, messageId);
+    }
+    assert.equal(pop3.merged.get(`<${TWIN}>`)?.length, 2, 'two messages with one Message-ID are two messages');
+    for (const s of outage.expected.get('INBOX')!) if (s.startsWith('both-')) assert.deepEqual(pop3.a.get(messageIdOf(s)), pop3.b.get(messageIdOf(s)), s);
+    // The same holds in every folder, by the rule POP3 serves INBOX with.
+    for (const [name, m] of merged) {
+      const was = (snap: Snapshot) => new Map(snap.get(name === RENAMED ? PROJECT : name)?.messages.map((x) => [x.subject, x.uidl]));
+      const [a, b] = [was(beforeA), was(beforeB)];
+      for (const x of m.messages) for (const side of [a, b]) if (side.has(x.subject)) assert.equal(x.uidl, side.get(x.subject), `${name}: ${x.subject}`);
     }
   });
 

@@ -7,18 +7,27 @@ import fc from 'fast-check';
 import { mailboxDecider, type MailboxState } from '../../src/domain/mailbox/decider.ts';
 import type { MailboxEvent } from '../../src/domain/mailbox/events.ts';
 import type { CommandContext } from '../../src/domain/event.ts';
+import { deliveryEmailId } from '../../src/domain/mailbox/email-id.ts';
 import { decideMailboxMerge } from '../../src/domain/merge/mailbox-merge.ts';
 import { SideBuilder, type MailboxSide } from '../../src/domain/merge/placements.ts';
 import type { MessageSummary } from '../../src/domain/message/summary.ts';
 
 type Op =
-  | { kind: 'deliver'; tx: number; flags: string[] }
+  /** `derived`: the emailId SMTP delivery gives today; else a random one, as stores delivered before */
+  | { kind: 'deliver'; tx: number; flags: string[]; derived: boolean; rcptTo: string }
   | { kind: 'store'; pick: number; mode: 'add' | 'remove'; flag: string }
   | { kind: 'expunge'; pick: number };
 
 const FLAGS = ['\\Seen', '\\Flagged', '\\Answered', 'work'];
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('deliver' as const), tx: fc.nat(12), flags: fc.subarray(FLAGS) }),
+  fc.record({
+    kind: fc.constant('deliver' as const),
+    tx: fc.nat(12),
+    flags: fc.subarray(FLAGS),
+    derived: fc.boolean(),
+    // one account's two addresses: one store may know an alias the other does not
+    rcptTo: fc.constantFrom('b@y', 'alias@y'),
+  }),
   fc.record({ kind: fc.constant('store' as const), pick: fc.nat(), mode: fc.constantFrom('add' as const, 'remove' as const), flag: fc.constantFrom(...FLAGS) }),
   fc.record({ kind: fc.constant('expunge' as const), pick: fc.nat() }),
 );
@@ -52,8 +61,9 @@ function run(history: MailboxEvent[], ops: readonly Op[], store: Store): Mailbox
     const uids = [...state.messages.keys()];
     const uid = uids[o.kind === 'deliver' ? 0 : o.pick % Math.max(1, uids.length)];
     if (o.kind === 'deliver') {
-      const source = { kind: 'delivery' as const, mailFrom: 'a@x', rcptTo: 'b@y', clientAddress: 'local', transactionId: `tx${o.tx}` };
-      decide({ type: 'append', mailboxId: MAILBOX, messages: [{ blobId: `blob${o.tx}`, size: 1, internalDate: store.ctx().now, flags: o.flags, summary, source }] });
+      const source = { kind: 'delivery' as const, mailFrom: 'a@x', rcptTo: o.rcptTo, clientAddress: 'local', transactionId: `tx${o.tx}`, contentHash: `sha${o.tx}` };
+      const message = { blobId: `blob${o.tx}-${store.origin}`, size: 1, internalDate: store.ctx().now, flags: o.flags, summary, source };
+      decide({ type: 'append', mailboxId: MAILBOX, messages: [{ ...message, ...(o.derived && { emailId: deliveryEmailId('acc', source, message.blobId) }) }] });
     } else if (uid !== undefined && o.kind === 'store') decide({ type: 'store', mailboxId: MAILBOX, uids: [uid], mode: o.mode, flags: [o.flag] });
     else if (uid !== undefined && o.kind === 'expunge') decide({ type: 'expunge', mailboxId: MAILBOX, uids: [uid], reason: 'expunge' });
   }

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { INBOX } from '../../src/domain/account/names.ts';
 import { PASSWORD, sampleMessage, startHarness, type Harness } from './harness.ts';
-import { Wire } from './wire.ts';
+import { uidlsByMessageId } from './uidl-listing.ts';
 import { userContext } from '../helpers/runtime.ts';
 import { ImapFlow } from 'imapflow';
 import pino from 'pino';
@@ -17,24 +17,7 @@ const CLI = fileURLToPath(new URL('../../bin/postlog.js', import.meta.url));
 const USER = 'keeper@example.test';
 
 /** Message-ID of each message -> its UIDLs (two when two copies of one email are in INBOX). */
-async function uidlsByMessage(h: Harness): Promise<Map<string, string[]>> {
-  const wire = await Wire.connect(h.pop3);
-  await wire.line();
-  await wire.command(`USER ${USER}`);
-  assert.match(await wire.command(`PASS ${PASSWORD}`), /^\+OK/);
-  assert.equal(await wire.command('UIDL'), '+OK Unique-ID listing follows');
-  const listing = (await wire.body()).split('\r\n').slice(0, -2).map((l) => l.split(' ') as [string, string]);
-  const out = new Map<string, string[]>();
-  for (const [number, uidl] of listing) {
-    assert.match(uidl, /^[\x21-\x7e]{1,70}$/);
-    assert.match(await wire.command(`TOP ${number} 0`), /^\+OK/);
-    const messageId = /^Message-ID: (.*)$/m.exec(await wire.body())![1]!;
-    out.set(messageId, [...(out.get(messageId) ?? []), uidl].sort());
-  }
-  assert.equal(new Set(listing.map(([, u]) => u)).size, listing.length, 'UIDLs are unique');
-  await wire.command('QUIT');
-  return out;
-}
+const uidlsByMessage = (h: Harness) => uidlsByMessageId(h.pop3, USER, PASSWORD);
 
 function rebuildWithCli(dataDir: string): Promise<string> {
   return new Promise((resolve, reject) =>

@@ -5,8 +5,11 @@ import type { AppendedMessage, MailboxEvent, MessageAppended, MessageSource } fr
 
 /**
  * A message's identity inside one mailbox, the same on both stores:
- * - a delivery: its SMTP transaction, envelope and content, so the same transaction delivered
- *   separately to both stores is one message, and two messages sharing a Message-ID are two;
+ * - a delivery: its SMTP transaction and content, so the same transaction delivered separately
+ *   to both stores is one message (whichever of the account's addresses each store delivered
+ *   it by), and two messages sharing a Message-ID are two. One transaction delivers once per
+ *   account, and a mailbox is one account's: these are the inputs of the delivery's emailId
+ *   (mailbox/email-id.ts), so two copies with one such emailId always share a key;
  * - a copy or move: the email and the mailbox it came from, so the same move made on both
  *   stores is one message;
  * - anything else: the event that placed it.
@@ -18,11 +21,20 @@ export function baseKey(event: MessageAppended): string {
 }
 
 function keyOfSource(source: MessageSource, blobId: string, emailId: string): string | undefined {
-  if (source.kind === 'delivery' && source.transactionId) {
-    return `d:${source.transactionId}\n${source.mailFrom}\n${source.rcptTo}\n${source.contentHash ?? blobId}`;
-  }
+  if (source.kind === 'delivery' && source.transactionId) return `d:${source.transactionId}\n${source.contentHash ?? blobId}`;
   if (source.kind === 'copy' || source.kind === 'move') return `c:${source.fromMailboxId}\n${emailId}`;
   return undefined;
+}
+
+/**
+ * A key as a merge recorded it, in today's form. A delivery's key once held its envelope too
+ * ("d:<transaction>\n<mailFrom>\n<rcptTo>\n<content>"), and a store merged then must still agree
+ * with the other store's own events.
+ */
+export function currentKey(recorded: string): string {
+  if (!recorded.startsWith('d:')) return recorded;
+  const lines = recorded.split('\n');
+  return lines.length === 4 ? `${lines[0]}\n${lines[3]}` : recorded;
 }
 
 /** One copy of a message in the mailbox. */
@@ -113,7 +125,7 @@ export class SideBuilder {
       case 'MessageAppended': {
         const { mailboxId: _, uid, modseq, merged, ...message } = event.data;
         side.mailboxId = event.data.mailboxId;
-        let key = merged?.key;
+        let key = merged && currentKey(merged.key);
         if (key === undefined) {
           // The n-th placement of the same thing on one store is its own message.
           const base = baseKey(event);
