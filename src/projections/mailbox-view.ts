@@ -121,8 +121,9 @@ export class MailboxView implements MessageLookup {
     return [...this.kv.children<MessageRecord>(['msg', mailboxId])].map((e) => e.value);
   }
 
-  uids(mailboxId: string): number[] {
-    return [...this.kv.children<MessageRecord>(['msg', mailboxId])].map((e) => e.key[2] as number);
+  /** UIDs in ascending order, from `from` on when given. */
+  uids(mailboxId: string, from?: number): number[] {
+    return [...this.kv.children<MessageRecord>(['msg', mailboxId], from)].map((e) => e.key[2] as number);
   }
 
   message(mailboxId: string, uid: number): MessageRecord | undefined {

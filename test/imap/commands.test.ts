@@ -68,7 +68,7 @@ describe('IMAP commands on the wire', () => {
       '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n',
       '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n',
       '* 2 EXISTS\r\n',
-      '* 0 RECENT\r\n',
+      '* 2 RECENT\r\n',
       '* OK [UNSEEN 1] First unseen\r\n',
       `* OK [UIDVALIDITY ${validity}] UIDs valid\r\n`,
       '* OK [UIDNEXT 3] Predicted next UID\r\n',

@@ -2,32 +2,13 @@
 // flags answered with OK survive a restart, and a 20 MB message goes in and comes back whole.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { PASSWORD, startHarness, message } from './harness.ts';
 import { tempDir } from '../helpers/runtime.ts';
 import { openRuntime } from '../../src/frontends/runtime.ts';
+import { kill, startServer } from './spawned-server.ts';
 import { Wire } from './wire.ts';
 
 const USER = 'durable@example.test';
-const serverScript = fileURLToPath(new URL('./server-process.ts', import.meta.url));
-
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverScript, dataDir, USER, PASSWORD], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, port: (JSON.parse(line) as { imap: number }).imap };
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /** What INBOX holds after a restart: each message's size and its first bytes. */
 async function inbox(dataDir: string): Promise<{ size: number; flags: string[]; head: string }[]> {
@@ -54,7 +35,7 @@ describe('IMAP durability', () => {
   it('a server killed during APPEND leaves the whole message or none', async () => {
     const body = `Subject: big\r\n\r\n${'0123456789'.repeat(200_000)}\r\n`;
     // Killed half-way through the literal: nothing.
-    let { child, port } = await startServer(dir.path);
+    let { child, port } = await startServer(dir.path, USER);
     let w = await Wire.open(port);
     await w.login(USER, PASSWORD);
     w.send(`a APPEND INBOX {${body.length}}\r\n`);
@@ -65,7 +46,7 @@ describe('IMAP durability', () => {
     w.close();
     assert.deepEqual(await inbox(dir.path), []);
     // Killed just after the last byte, racing the commit: all of it or none, and all of it if OK came.
-    ({ child, port } = await startServer(dir.path));
+    ({ child, port } = await startServer(dir.path, USER));
     w = await Wire.open(port);
     await w.login(USER, PASSWORD);
     w.send(`b APPEND INBOX {${body.length}}\r\n`);
@@ -81,7 +62,7 @@ describe('IMAP durability', () => {
   });
 
   it('flags answered with OK survive a kill and restart', async () => {
-    const { child, port } = await startServer(dir.path);
+    const { child, port } = await startServer(dir.path, USER);
     const w = await Wire.open(port);
     await w.login(USER, PASSWORD);
     await w.command('a', 'APPEND INBOX {14+}\r\nSubject: x\r\n\r\n');

@@ -62,7 +62,8 @@ describe('imapflow against postlog', () => {
       const all = [];
       for await (const m of c.fetch('1:*', { uid: true, flags: true, envelope: true, bodyStructure: true, internalDate: true, size: true, source: true, headers: ['subject'], bodyParts: ['1'] })) all.push(m);
       assert.deepEqual(all.map((m) => m.envelope?.subject), ['Quarterly report', 'Lunch?']);
-      assert.deepEqual([...all[0]!.flags!], ['$Important']);
+      // Just appended, so recent in this first session to select Work; STORE leaves \Recent be.
+      assert.deepEqual([...all[0]!.flags!], ['$Important', '\\Recent']);
       assert.equal(new Date(all[0]!.internalDate as Date).toISOString(), date.toISOString());
       assert.equal(all[0]!.bodyStructure?.childNodes?.[0]?.type, 'text/plain');
       assert.equal(all[0]!.source?.toString(), message(2, { subject: 'Quarterly report', body: 'Caf\u00e9 numbers inside' }).replace(/<m2\.[^>]+>/, all[0]!.envelope!.messageId!));
@@ -75,7 +76,7 @@ describe('imapflow against postlog', () => {
       await c.messageFlagsSet('2', ['\\Answered', '\\Flagged'], { uid: true });
       const flags = [];
       for await (const m of c.fetch('1:*', { flags: true })) flags.push([...m.flags!].sort());
-      assert.deepEqual(flags, [['\\Flagged'], ['\\Answered', '\\Flagged']]);
+      assert.deepEqual(flags, [['\\Flagged', '\\Recent'], ['\\Answered', '\\Flagged', '\\Recent']]);
 
       assert.deepEqual(await c.search({ flagged: true }), [1, 2]);
       assert.deepEqual(await c.search({ answered: false }), [1]);

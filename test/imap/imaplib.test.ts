@@ -29,7 +29,8 @@ describe('python imaplib against postlog', () => {
     assert.match(String(r.append![1][0]), /^\[APPENDUID \d+ 1\]/);
     assert.match(String(r.status![1][0]), /^"Reports 2026" \(MESSAGES 1 UNSEEN 1 UIDNEXT 2\)$/);
     const fetched = r.fetch![1][0] as string[];
-    assert.match(fetched[0]!, /^1 \(FLAGS \(\\Flagged\) BODY\[\] \{\d+\}$/);
+    // The first SELECT after the APPEND sees the message as recent.
+    assert.match(fetched[0]!, /^1 \(FLAGS \(\\Flagged \\Recent\) BODY\[\] \{\d+\}$/);
     assert.match(fetched[1]!, /hello from python/);
     assert.deepEqual(r.search![1], ['1']);
     assert.deepEqual(r.uid_search![1], ['1']);

@@ -7,6 +7,7 @@ import type { Received } from '../../domain/message/intake.ts';
 import type { Runtime } from '../runtime.ts';
 import { ImapError } from './errors.ts';
 import type { Args } from './protocol/args.ts';
+import type { RecentClaims } from './recent.ts';
 import type { Piece } from './protocol/strings.ts';
 import type { SessionState, StateName } from './session.ts';
 
@@ -32,6 +33,8 @@ export interface ImapContext {
   readonly canStartTls: boolean;
   readonly runtime: Runtime;
   readonly options: ImapOptions;
+  /** which messages some session has claimed as \Recent, per mailbox */
+  readonly recent: RecentClaims;
   readonly log: Logger;
   /** the current request's tag */
   readonly tag: string;

@@ -19,6 +19,7 @@ import { LiteralSink } from './literal-sink.ts';
 import { Args, BadArguments } from './protocol/args.ts';
 import { RequestParser, type ParserEvent, type Request } from './protocol/parser.ts';
 import type { Piece } from './protocol/strings.ts';
+import type { RecentClaims } from './recent.ts';
 import type { SelectedMailbox } from './selected.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
@@ -36,6 +37,7 @@ export type ConnectionEnv = Readonly<{
   /** the front-end's logger ({proto: 'imap'}) */
   logger: Logger;
   watch: MailboxWatch;
+  recent: RecentClaims;
   /** for STARTTLS; absent on the implicit-TLS port */
   startTls?: SecureContext;
 }>;
@@ -47,6 +49,7 @@ export class ImapConnection implements ImapContext {
   readonly clientAddress: string;
   readonly runtime: Runtime;
   readonly options: ImapOptions;
+  readonly recent: RecentClaims;
   log: Logger;
   secure: boolean;
   tag = '*';
@@ -75,6 +78,7 @@ export class ImapConnection implements ImapContext {
     this.clientAddress = plainAddress(socket.remoteAddress ?? 'unknown');
     this.runtime = env.runtime;
     this.options = env.options;
+    this.recent = env.recent;
     this.parser = new RequestParser({ maxLineBytes: 64 * 1024 });
     this.log = env.logger.child({ cid: this.cid });
     this.closed = new Promise((resolve) => (this.markClosed = resolve));

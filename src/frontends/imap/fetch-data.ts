@@ -9,20 +9,26 @@ import { sectionLabel, type BodyItem, type FetchItem } from './protocol/fetch-it
 import { literalBytes, quoted, type Piece } from './protocol/strings.ts';
 import { bodyStructure, envelope } from './protocol/structure.ts';
 
-export type FetchOptions = Readonly<{ uid: boolean; flags: boolean }>;
+export type FetchOptions = Readonly<{
+  uid: boolean;
+  /** FLAGS go with the response even when not asked for (a fetch set \Seen) */
+  flags: boolean;
+  /** the flags as this session shows them (with \Recent where it is recent here) */
+  shownFlags: readonly string[];
+}>;
 
 /** Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed. */
 export async function fetchData(record: MessageRecord, items: readonly FetchItem[], options: FetchOptions, blobs: BlobStore): Promise<Piece[]> {
   const out: Piece[][] = [];
   const kinds = new Set(items.map((i) => i.kind));
   if (options.uid || kinds.has('UID')) out.push([`UID ${record.uid}`]);
-  if (options.flags && !kinds.has('FLAGS')) out.push([`FLAGS ${formatFlags(record.flags)}`]);
+  if (options.flags && !kinds.has('FLAGS')) out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
   for (const item of items) {
     switch (item.kind) {
       case 'UID':
         break;
       case 'FLAGS':
-        out.push([`FLAGS ${formatFlags(record.flags)}`]);
+        out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
         break;
       case 'INTERNALDATE':
         out.push([`INTERNALDATE ${quoted(formatDateTime(record.internalDate))}`]);

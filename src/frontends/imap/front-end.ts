@@ -9,6 +9,7 @@ import type { FrontEnd, ServerContext, Started } from '../server.ts';
 import type { TlsMaterial } from '../tls.ts';
 import type { ImapOptions } from './command.ts';
 import { ImapConnection, type ConnectionEnv } from './connection.ts';
+import { RecentCursors } from './recent.ts';
 import { MailboxWatch } from './watch.ts';
 
 export function imapOptions(config: Config): ImapOptions {
@@ -35,11 +36,13 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
   const logger = settings.logger.bindings().proto ? settings.logger : settings.logger.child({ proto: 'imap' });
   const secureContext = createSecureContext({ key: settings.tls.key, cert: settings.tls.cert });
   const watch = new MailboxWatch(settings.runtime.runner);
+  const recent = new RecentCursors(settings.runtime.storage.root);
   const env = (secure: boolean): ConnectionEnv => ({
     runtime: settings.runtime,
     options: settings.options,
     logger,
     watch,
+    recent,
     startTls: secure ? undefined : secureContext,
   });
   const plainEnv = env(false);

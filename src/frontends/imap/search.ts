@@ -12,7 +12,7 @@ import { dayOf } from './protocol/dates.ts';
 import type { SearchKey } from './protocol/search-keys.ts';
 import { resolveSequenceNumbers, resolveUids } from './protocol/sequence.ts';
 
-export type Candidate = Readonly<{ seq: number; record: MessageRecord }>;
+export type Candidate = Readonly<{ seq: number; record: MessageRecord; recent: boolean }>;
 
 type Content = { headers: Map<string, string[]>; headerText: string; body: string };
 
@@ -33,7 +33,7 @@ export class Searcher {
       case 'flag':
         return hasFlag(m.record.flags, key.flag) === key.set;
       case 'recent':
-        return !key.set; // no message is \Recent: that flag is not kept
+        return m.recent === key.set;
       case 'size':
         return key.cmp === 'larger' ? m.record.size > key.octets : m.record.size < key.octets;
       case 'date': {

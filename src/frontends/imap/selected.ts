@@ -1,9 +1,11 @@
 // The selected mailbox as this session's client knows it: message sequence numbers (position in
-// `uids`), the flags it was last told, and what changed since — learnt from the mailbox view's
-// change feed and told only when the rules allow (EXPUNGE never while FETCH, STORE or SEARCH run).
+// `uids`), the flags it was last told, which messages are \Recent here, and what changed since —
+// learnt from the mailbox view's change feed and told only when the rules allow (EXPUNGE never
+// while FETCH, STORE or SEARCH run).
 import { hasFlag } from '../../domain/mailbox/flags.ts';
 import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
 import { formatFlags } from './flags.ts';
+import type { RecentClaims } from './recent.ts';
 
 export type SyncWriter = (line: string) => Promise<void>;
 
@@ -18,11 +20,14 @@ export class SelectedMailbox {
   private readonly arrived: MessageRecord[] = [];
   private readonly expunged = new Set<number>();
   private readonly flagChanged = new Map<number, readonly string[]>();
+  /** UIDs that are \Recent in this session: claimed by it (SELECT) or unclaimed when seen (EXAMINE) */
+  private readonly recent = new Set<number>();
   /** the view changed since the last poll (set by the connection's nudge) */
   dirty = false;
 
   private constructor(
     private readonly view: MailboxView,
+    private readonly claims: RecentClaims,
     readonly mailboxId: string,
     readonly name: string,
     readonly readOnly: boolean,
@@ -32,18 +37,34 @@ export class SelectedMailbox {
     this.modseq = 0;
   }
 
-  static open(view: MailboxView, mailboxId: string, name: string, readOnly: boolean): SelectedMailbox | null {
+  static async open(view: MailboxView, claims: RecentClaims, mailboxId: string, name: string, readOnly: boolean): Promise<SelectedMailbox | null> {
     // Status first: anything that lands between the two reads comes again from the change feed.
     const status = view.status(mailboxId);
     if (status === undefined) return null;
-    const selected = new SelectedMailbox(view, mailboxId, name, readOnly, status.uidValidity);
+    const selected = new SelectedMailbox(view, claims, mailboxId, name, readOnly, status.uidValidity);
     selected.modseq = status.highestModseq;
-    for (const m of view.messages(mailboxId)) selected.add(m);
+    const messages = view.messages(mailboxId);
+    for (const m of messages) selected.add(m);
+    await selected.takeRecent(messages);
     return selected;
   }
 
   get count(): number {
     return this.uids.length;
+  }
+
+  /** How many messages are \Recent in this session (the RECENT response). */
+  get recentCount(): number {
+    return this.recent.size;
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+
+  /** A message's flags as this session shows them: \Recent is added to those the view keeps. */
+  shownFlags(uid: number, flags: readonly string[]): readonly string[] {
+    return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
   }
 
   /** UIDs in sequence order (a copy). */
@@ -98,9 +119,9 @@ export class SelectedMailbox {
   }
 
   /**
-   * Tells the client what changed: EXPUNGEs (when allowed), then EXISTS for arrivals, then
-   * FETCH FLAGS for flag changes it has not seen. An expunge that may not be told yet keeps its
-   * sequence number, so every number the client holds stays right.
+   * Tells the client what changed: EXPUNGEs (when allowed), then EXISTS and RECENT for arrivals,
+   * then FETCH FLAGS for flag changes it has not seen. An expunge that may not be told yet keeps
+   * its sequence number, so every number the client holds stays right.
    */
   async flush(write: SyncWriter, allowExpunge: boolean): Promise<void> {
     if (allowExpunge && this.expunged.size) {
@@ -114,15 +135,29 @@ export class SelectedMailbox {
     if (this.arrived.length) {
       const arrived = this.arrived.splice(0).sort((a, b) => a.uid - b.uid);
       for (const m of arrived) this.add(m);
+      await this.takeRecent(arrived);
       await write(`* ${this.uids.length} EXISTS`);
+      await write(`* ${this.recent.size} RECENT`);
     }
     for (const [uid, flags] of [...this.flagChanged].sort((a, b) => a[0] - b[0])) {
       this.flagChanged.delete(uid);
       const known = this.told.get(uid);
       if (!this.position.has(uid) || this.expunged.has(uid) || (known && sameFlags(known, flags))) continue;
       this.told.set(uid, [...flags]);
-      await write(`* ${this.indexOf(uid) + 1} FETCH (UID ${uid} FLAGS ${formatFlags(flags)})`);
+      await write(`* ${this.indexOf(uid) + 1} FETCH (UID ${uid} FLAGS ${formatFlags(this.shownFlags(uid, flags))})`);
     }
+  }
+
+  /**
+   * Which of these messages (the newest the session knows, ascending) are recent here. SELECT
+   * claims them, so they are recent in no other session; EXAMINE must not (RFC 3501 6.3.2) and
+   * only counts those nobody has claimed yet.
+   */
+  private async takeRecent(messages: readonly MessageRecord[]): Promise<void> {
+    const newest = messages[messages.length - 1]?.uid;
+    if (newest === undefined) return;
+    const claimedBefore = this.readOnly ? this.claims.claimed(this.mailboxId) : await this.claims.claim(this.mailboxId, newest);
+    for (const m of messages) if (m.uid > claimedBefore) this.recent.add(m.uid);
   }
 
   private add(m: MessageRecord): void {
@@ -134,7 +169,10 @@ export class SelectedMailbox {
 
   private remove(gone: ReadonlySet<number>): void {
     this.uids = this.uids.filter((uid) => !gone.has(uid));
-    for (const uid of gone) this.told.delete(uid);
+    for (const uid of gone) {
+      this.told.delete(uid);
+      this.recent.delete(uid);
+    }
     this.position.clear();
     this.uids.forEach((uid, i) => this.position.set(uid, i));
   }

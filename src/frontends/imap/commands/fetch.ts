@@ -35,7 +35,7 @@ function fetching(byUid: boolean) {
           missing = true;
           continue;
         }
-        const data = await fetchData(record, items, { uid: byUid, flags: seen.has(uid) }, storage.blobs);
+        const data = await fetchData(record, items, { uid: byUid, flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, record.flags) }, storage.blobs);
         await ctx.untagged(`${seq} FETCH `, ...data);
         if (seen.has(uid) || items.some((i) => i.kind === 'FLAGS')) mailbox.markTold(uid, record.flags);
       }

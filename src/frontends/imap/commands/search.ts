@@ -19,7 +19,7 @@ function searching(byUid: boolean) {
       const found: number[] = [];
       for (let i = 0; i < uids.length; i++) {
         const record = ctx.runtime.mailboxes.message(mailbox.mailboxId, uids[i]!);
-        if (record && (await searcher.matches(key, { seq: i + 1, record }))) found.push(byUid ? record.uid : i + 1);
+        if (record && (await searcher.matches(key, { seq: i + 1, record, recent: mailbox.isRecent(record.uid) }))) found.push(byUid ? record.uid : i + 1);
       }
       await ctx.untagged(['SEARCH', ...found].join(' '));
       return {};

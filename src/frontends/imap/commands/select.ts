@@ -1,4 +1,5 @@
-// SELECT and EXAMINE (RFC 3501 6.3.1-2): the mailbox as it is now, from the mailbox view.
+// SELECT and EXAMINE (RFC 3501 6.3.1-2): the mailbox as it is now, from the mailbox view. SELECT
+// claims the messages nobody has seen as \Recent; EXAMINE only counts them.
 import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { SelectedMailbox } from '../selected.ts';
@@ -13,14 +14,14 @@ function selecting(readOnly: boolean) {
     async run(ctx, state, name) {
       const { runtime } = ctx;
       const ref = findMailbox(runtime.accounts, state.user.accountId, name);
-      const mailbox = SelectedMailbox.open(runtime.mailboxes, ref.mailboxId, ref.name, readOnly);
+      const mailbox = await SelectedMailbox.open(runtime.mailboxes, ctx.recent, ref.mailboxId, ref.name, readOnly);
       if (!mailbox) throw new ImapError('NoSuchMailbox');
       const status = runtime.mailboxes.status(mailbox.mailboxId)!;
       const firstUnseen = mailbox.firstUnseen();
       await ctx.untagged(`FLAGS ${formatFlags(SYSTEM_FLAGS)}`);
       await ctx.untagged(`OK [PERMANENTFLAGS ${readOnly ? '()' : formatFlags([...SYSTEM_FLAGS, '\\*'])}] Flags permitted`);
       await ctx.untagged(`${mailbox.count} EXISTS`);
-      await ctx.untagged('0 RECENT');
+      await ctx.untagged(`${mailbox.recentCount} RECENT`);
       if (firstUnseen !== undefined) await ctx.untagged(`OK [UNSEEN ${firstUnseen}] First unseen`);
       await ctx.untagged(`OK [UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`);
       await ctx.untagged(`OK [UIDNEXT ${status.uidNext}] Predicted next UID`);

@@ -1,4 +1,5 @@
-// STATUS (RFC 3501 6.3.10): counters of any mailbox from the mailbox view, without selecting it.
+// STATUS (RFC 3501 6.3.10): counters of any mailbox from the mailbox view, without selecting it;
+// RECENT counts the messages no session has claimed, and claims none.
 import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { bad } from '../protocol/args.ts';
@@ -6,6 +7,8 @@ import { encodeMailboxName } from '../protocol/mutf7.ts';
 import { astring } from '../protocol/strings.ts';
 import { AUTHENTICATED } from '../session.ts';
 import { findMailbox } from '../targets.ts';
+import type { RecentClaims } from '../recent.ts';
+import type { MailboxView } from '../../../projections/mailbox-view.ts';
 
 const ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE']);
 
@@ -29,7 +32,7 @@ export const status = command({
     if (!s) throw new ImapError('NoSuchMailbox');
     const values: Record<string, number> = {
       MESSAGES: s.messages,
-      RECENT: 0,
+      RECENT: items.includes('RECENT') ? unclaimed(ctx.runtime.mailboxes, ctx.recent, ref.mailboxId, s.uidNext) : 0,
       UIDNEXT: s.uidNext,
       UIDVALIDITY: s.uidValidity,
       UNSEEN: s.unseen,
@@ -39,3 +42,9 @@ export const status = command({
     return {};
   },
 });
+
+/** Messages above the mailbox's recent cursor; most mailboxes have none, and cost one read. */
+function unclaimed(view: MailboxView, claims: RecentClaims, mailboxId: string, uidNext: number): number {
+  const claimed = claims.claimed(mailboxId);
+  return claimed + 1 >= uidNext ? 0 : view.uids(mailboxId, claimed + 1).length;
+}

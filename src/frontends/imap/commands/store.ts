@@ -33,7 +33,7 @@ function storing(byUid: boolean) {
         const seq = mailbox.seqOf(uid);
         if (!record || seq === undefined) continue;
         mailbox.markTold(uid, record.flags);
-        if (!silent) await ctx.untagged(`${seq} FETCH (${byUid ? `UID ${uid} ` : ''}FLAGS ${formatFlags(record.flags)})`);
+        if (!silent) await ctx.untagged(`${seq} FETCH (${byUid ? `UID ${uid} ` : ''}FLAGS ${formatFlags(mailbox.shownFlags(uid, record.flags))})`);
       }
       return {};
     },

@@ -1,0 +1,44 @@
+// \Recent (RFC 3501 2.3.2): a message is recent in the one session that first selects its
+// mailbox after it arrived. Which messages were claimed is session state, not mail history, so it
+// is no event: each mailbox has a cursor, the highest UID claimed, in an LMDB sub-database of its
+// own. It outlives a restart, is shared by every session of every process on the data directory,
+// and a projection rebuild leaves it alone, so old mail never turns recent again.
+import type { Database, RootDatabase } from 'lmdb';
+import { durably } from '../../store/lmdb/commit.ts';
+
+/** What a selected mailbox needs of the cursors (an in-memory stand-in in unit tests). */
+export interface RecentClaims {
+  /** the highest UID some session has claimed (0: none); what is above it is recent to everyone */
+  claimed(mailboxId: string): number;
+  /** claims every UID up to `upTo`; resolves with the cursor as it was, so the caller's own
+   * recent messages are exactly those above it */
+  claim(mailboxId: string, upTo: number): Promise<number>;
+}
+
+export class RecentCursors implements RecentClaims {
+  private readonly db: Database<number, string>;
+
+  constructor(private readonly root: RootDatabase) {
+    this.db = root.openDB<number, string>('imap:recent', {});
+  }
+
+  claimed(mailboxId: string): number {
+    return this.db.get(mailboxId) ?? 0;
+  }
+
+  async claim(mailboxId: string, upTo: number): Promise<number> {
+    // A read outside a transaction may lag behind another process, never run ahead of it: when
+    // it already covers `upTo`, so does the cursor, and no write is needed.
+    const seen = this.claimed(mailboxId);
+    if (upTo <= seen) return seen;
+    // Read and moved in one write transaction: LMDB's single writer, across processes too, makes
+    // two sessions' claims follow one another, so no message is recent in both.
+    return durably(
+      this.root.transaction(() => {
+        const before = this.claimed(mailboxId);
+        if (upTo > before) this.db.putSync(mailboxId, upTo);
+        return before;
+      }),
+    );
+  }
+}
