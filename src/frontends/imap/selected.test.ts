@@ -135,4 +135,18 @@ describe('selected mailbox bookkeeping', () => {
     assert.equal(first.recentCount, 0);
     assert.deepEqual(await flushed(second, true), ['* 2 EXPUNGE', '* 2 FETCH (UID 3 FLAGS (\\Flagged \\Recent))']);
   });
+
+  it('keeps arrivals pending when the claim fails, so EXISTS is told once the store is back', async () => {
+    const view = new FakeView();
+    view.append(1);
+    const claims = new FakeClaims(1);
+    const mailbox = await open(view, { claims });
+    const claim = claims.claim.bind(claims);
+    claims.claim = () => Promise.reject(new Error('disk full'));
+    view.append(2);
+    await assert.rejects(flushed(mailbox, true), /disk full/);
+    assert.equal(mailbox.count, 1);
+    claims.claim = claim;
+    assert.deepEqual(await flushed(mailbox, true), ['* 2 EXISTS', '* 1 RECENT']);
+  });
 });

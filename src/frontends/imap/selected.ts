@@ -133,9 +133,10 @@ export class SelectedMailbox {
       for (const seq of seqs) await write(`* ${seq} EXPUNGE`);
     }
     if (this.arrived.length) {
-      const arrived = this.arrived.splice(0).sort((a, b) => a.uid - b.uid);
-      for (const m of arrived) this.add(m);
+      const arrived = this.arrived.sort((a, b) => a.uid - b.uid);
+      // Claimed first: should the claim fail, the arrivals are still pending, none half told.
       await this.takeRecent(arrived);
+      for (const m of arrived.splice(0)) this.add(m);
       await write(`* ${this.uids.length} EXISTS`);
       await write(`* ${this.recent.size} RECENT`);
     }
@@ -149,7 +150,7 @@ export class SelectedMailbox {
   }
 
   /**
-   * Which of these messages (the newest the session knows, ascending) are recent here. SELECT
+   * Which of these messages (the newest the session knows, in UID order) are recent here. SELECT
    * claims them, so they are recent in no other session; EXAMINE must not (RFC 3501 6.3.2) and
    * only counts those nobody has claimed yet.
    */
