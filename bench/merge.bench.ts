@@ -1,6 +1,7 @@
 // `npm run bench:merge`: two stores of BENCH_MESSAGES messages (default 100,000; `--quick`: 10,000)
 // that diverged by about 10%, merged by `postlog merge` and, on the equivalent pair of Maildirs, by
 // Dovecot's `doveadm sync`, with time, messages/s and a correctness table for both.
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,17 +65,31 @@ function judge(system: string, seconds: number, result: { uid: number; subject: 
 // --- postlog -------------------------------------------------------------------------------------
 const ctxOf = (r: Runtime, minute = 0) => ({ ...commandContext({ kind: 'admin', protocol: 'bench' }, r.origin), now: new Date(T0 + minute * 60_000).toISOString() });
 
-async function deliver(r: Runtime, inbox: string, subjects: string[], first: number, flags: (i: number) => string[], minute: number, tx = (s: string) => `tx-${s}`) {
+async function deliver(r: Runtime, inbox: string, subjects: string[], first: number, flags: (i: number) => string[], minute: number) {
   for (let i = 0; i < subjects.length; i += 1000) {
     const batch = subjects.slice(i, i + 1000);
     const messages: NewMessage[] = await Promise.all(
       batch.map(async (subject, j) => {
         const received = await receiveMessage(r.storage.blobs, Readable.from([raw(subject, first + i + j)]));
-        const source = { kind: 'delivery' as const, mailFrom: 'sender@example.net', rcptTo: USER, clientAddress: '192.0.2.1', transactionId: tx(subject) };
+        const source = { kind: 'delivery' as const, mailFrom: 'sender@example.net', rcptTo: USER, clientAddress: '192.0.2.1', transactionId: `tx-${subject}` };
         return { ...received, internalDate: new Date(T0 + (first + i + j) * 1000).toISOString(), flags: flags(first + i + j), source };
       }),
     );
     await r.mail.append(inbox, messages, ctxOf(r, minute));
+  }
+}
+
+/**
+ * One SMTP transaction delivered to the account on this store, the way SMTP DATA delivers it (the
+ * content hash and the emailId that come with it): called on both stores, the same transaction.
+ */
+async function deliverShared(r: Runtime, accountId: string, subjects: string[], first: number, minute: number) {
+  for (const [j, subject] of subjects.entries()) {
+    const bytes = raw(subject, first + j);
+    const received = await receiveMessage(r.storage.blobs, Readable.from([bytes]));
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    const source = { kind: 'delivery' as const, mailFrom: 'sender@example.net', rcptTo: USER, clientAddress: '192.0.2.1', transactionId: `tx-${subject}`, contentHash };
+    await r.mail.deliver(accountId, { ...received, internalDate: new Date(T0 + (first + j) * 1000).toISOString(), flags: [], source }, ctxOf(r, minute));
   }
 }
 
@@ -104,8 +119,8 @@ async function postlog(root: string): Promise<Row> {
   for (const side of ['A', 'B'] as const) {
     const r = await openRuntime(side === 'A' ? dirA : dirB);
     const inbox = (await r.mail.mailbox(accountId, 'INBOX')).mailboxId;
-    await deliver(r, inbox, scenario.both, N + 1, () => [], 100);
-    await deliver(r, inbox, side === 'A' ? scenario.newA : scenario.newB, N + 1000, () => [], 200, (s) => `tx-${s}`);
+    await deliverShared(r, accountId, scenario.both, N + 1, 100);
+    await deliver(r, inbox, side === 'A' ? scenario.newA : scenario.newB, N + 1000, () => [], 200);
     if (side === 'A') await r.mail.store(inbox, scenario.flagA, 'add', ['\\Flagged'], ctxOf(r, 300));
     else await r.mail.store(inbox, scenario.flagB, 'remove', ['\\Seen'], ctxOf(r, 310));
     await r.mail.expunge(inbox, side === 'A' ? scenario.expungeA : scenario.expungeB, 'expunge', ctxOf(r, 400));

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { mailboxDecider, type MailboxState } from '../../src/domain/mailbox/decider.ts';
 import type { MailboxEvent } from '../../src/domain/mailbox/events.ts';
-import type { CommandContext } from '../../src/domain/event.ts';
+import type { CommandContext, DomainEvent } from '../../src/domain/event.ts';
 import { deliveryEmailId } from '../../src/domain/mailbox/email-id.ts';
 import { decideMailboxMerge } from '../../src/domain/merge/mailbox-merge.ts';
 import { SideBuilder, type MailboxSide } from '../../src/domain/merge/placements.ts';
+import { forkPoint, planStream } from '../../src/domain/merge/plan.ts';
 import type { MessageSummary } from '../../src/domain/message/summary.ts';
 
 type Op =
@@ -79,12 +80,25 @@ const sideOf = (events: readonly MailboxEvent[]): MailboxSide => {
 /** How often the generated histories reach each rule, so the properties are not vacuous. */
 const reached = { added: 0, duplicates: 0, renumbered: 0, flagChanges: 0, expunged: 0 };
 
-/** Merges `theirs` into `ours` the way the store does: our history plus the decided events. */
+const STREAM = `mailbox-${MAILBOX}`;
+const dataOf = (events: readonly DomainEvent[]) => events.map(({ type, data }) => ({ type, data }));
+
+/**
+ * Merges `theirs` into `ours` the way the store does (planStream: the shared history folded once,
+ * only messages either store touched after it weighed): our history plus the planned events.
+ */
 function merge(ours: MailboxEvent[], theirs: MailboxEvent[], store: Store): MailboxEvent[] {
-  const { events, counts } = decideMailboxMerge(sideOf(ours), sideOf(theirs), store.ctx());
-  for (const k of Object.keys(reached) as (keyof typeof reached)[]) if (counts[k]) reached[k]++;
-  return [...ours, ...events];
+  const plan = planStream(STREAM, ours, theirs, store.ctx());
+  for (const k of Object.keys(reached) as (keyof typeof reached)[]) if (plan.mailbox?.[k]) reached[k]++;
+  const fork = forkPoint(ours, theirs);
+  if (fork < ours.length && fork < theirs.length) {
+    // Weighing every message, from both whole histories, decides the very same events.
+    assert.deepEqual(dataOf(plan.events), dataOf(decideMailboxMerge(sideOf(ours), sideOf(theirs), store.ctx()).events));
+  }
+  return [...ours, ...(plan.events as MailboxEvent[])];
 }
+
+const planned = (ours: MailboxEvent[], theirs: MailboxEvent[], store: Store) => planStream(STREAM, ours, theirs, store.ctx()).events;
 
 function contents(events: readonly MailboxEvent[]): string[] {
   const side = sideOf(events);
@@ -108,8 +122,9 @@ describe('mailbox merge properties', () => {
         const intoA = merge(A, B, storeA);
         const intoB = merge(B, A, storeB);
         assert.deepEqual(contents(intoA), contents(intoB));
-        assert.equal(decideMailboxMerge(sideOf(intoA), sideOf(B), storeA.ctx()).events.length, 0, 'merging again appends nothing');
-        assert.equal(decideMailboxMerge(sideOf(intoA), sideOf(intoB), storeA.ctx()).events.length, 0, 'two merged stores agree');
+        assert.deepEqual(planned(intoA, B, storeA), [], 'merging again appends nothing');
+        assert.deepEqual(planned(intoA, intoB, storeA), [], 'two merged stores agree');
+        assert.equal(decideMailboxMerge(sideOf(intoA), sideOf(intoB), storeA.ctx()).events.length, 0, 'weighing every message agrees');
       }),
       { numRuns: 300 },
     );

@@ -72,8 +72,14 @@ function mergedFlags(a: MailboxSide, b: MailboxSide, key: string): string[] {
 
 export type MailboxMergeDecision = { events: MailboxEvent[]; counts: MailboxMergeCounts };
 
-/** The events that take `ours` to the merged mailbox; none when it is there already. */
-export function decideMailboxMerge(ours: MailboxSide, theirs: MailboxSide, ctx: CommandContext): MailboxMergeDecision {
+/**
+ * The events that take `ours` to the merged mailbox; none when it is there already.
+ * With `scope`, the keys either store placed, flagged or expunged since their shared history
+ * (SideBuilder.fork), only those messages are weighed: any other sits on both stores at the UID,
+ * with the flags, that history gave it, and the rules keep it there as it is.
+ */
+export function decideMailboxMerge(all: MailboxSide, other: MailboxSide, ctx: CommandContext, scope?: ReadonlySet<string>): MailboxMergeDecision {
+  const [ours, theirs] = scope ? [within(all, scope), within(other, scope)] : [all, other];
   const target = mergedMailbox(ours, theirs);
   const mailboxId = ours.mailboxId;
   const counts: MailboxMergeCounts = { added: 0, duplicates: 0, renumbered: 0, flagChanges: 0, expunged: 0 };
@@ -130,10 +136,22 @@ export function decideMailboxMerge(ours: MailboxSide, theirs: MailboxSide, ctx: 
     const from = oursByKey.get(m.placement.key)?.uid;
     if (from === undefined) counts.added++;
     const merged = { key: m.placement.key, placedBy: m.placement.placedBy, ...(from !== undefined && { renumberedFrom: from }) };
-    const data = { mailboxId, ...m.placement.message, flags: m.flags, uid: m.uid, modseq: ++modseq, merged };
+    const data = { ...m.placement.message, mailboxId, flags: m.flags, uid: m.uid, modseq: ++modseq, merged };
     events.push(eventOf('MessageAppended', data, ctx) satisfies MessageAppended);
   }
   return { events, counts };
+}
+
+/** The side with only the messages whose key is in `scope` (the rules read no other UID's holder). */
+function within(side: MailboxSide, scope: ReadonlySet<string>): MailboxSide {
+  const current = new Map<number, Placement>();
+  const flagsNow = new Map<number, string[]>();
+  for (const [uid, placement] of side.current) {
+    if (!scope.has(placement.key)) continue;
+    current.set(uid, placement);
+    flagsNow.set(uid, side.flagsNow.get(uid)!);
+  }
+  return { ...side, current, flagsNow };
 }
 
 function compare(a: string, b: string): number {

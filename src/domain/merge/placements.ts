@@ -1,7 +1,7 @@
 // What one store's history says about one mailbox: which message sits at which UID, every UID it
 // ever gave, what was ever there, and the latest change to each flag of each message. The merge
 // rules (mailbox-merge.ts) compare two of these.
-import type { AppendedMessage, MailboxEvent, MessageAppended, MessageSource } from '../mailbox/events.ts';
+import type { MailboxEvent, MessageAppended, MessageSource } from '../mailbox/events.ts';
 
 /**
  * A message's identity inside one mailbox, the same on both stores:
@@ -45,7 +45,8 @@ export type Placement = Readonly<{
   uid: number;
   /** the event that first placed this copy */
   placedBy: string;
-  message: Omit<AppendedMessage, 'uid' | 'modseq' | 'merged'>;
+  /** as the event that put it at `uid` gave it (its uid, modseq and merge record are that event's) */
+  message: MessageAppended['data'];
 }>;
 
 /** The latest word on one flag of one message. */
@@ -89,6 +90,19 @@ export function emptySide(): MailboxSide {
   };
 }
 
+/** A copy to go on from; the flag maps are shared (SideBuilder copies one before changing it). */
+function forkSide(side: MailboxSide): MailboxSide {
+  return {
+    ...side,
+    assigned: new Map(side.assigned),
+    current: new Map(side.current),
+    flagsNow: new Map(side.flagsNow),
+    everKeys: new Set(side.everKeys),
+    presentKeys: new Set(side.presentKeys),
+    flags: new Map(side.flags),
+  };
+}
+
 /** Total order of flag changes: later time wins, then origin, then event id. */
 export function laterRecord(a: FlagRecord, b: FlagRecord): boolean {
   if (a.at !== b.at) return a.at > b.at;
@@ -97,20 +111,39 @@ export function laterRecord(a: FlagRecord, b: FlagRecord): boolean {
   return a.present && !b.present;
 }
 
-export function noteFlag(into: Map<string, Map<string, FlagRecord>>, key: string, record: FlagRecord): void {
-  let byFlag = into.get(key);
-  if (!byFlag) into.set(key, (byFlag = new Map()));
-  const lower = record.flag.toLowerCase();
-  const known = byFlag.get(lower);
-  if (!known || laterRecord(record, known)) byFlag.set(lower, record);
-}
-
-/** Folds a mailbox stream's events, in order, into what the merge needs to know of that store. */
+/**
+ * Folds a mailbox stream's events, in order, into what the merge needs to know of that store.
+ * The history two stores share is folded once; `fork()` then gives a second builder, and each
+ * folds one store's own events from there.
+ */
 export class SideBuilder {
-  readonly side = emptySide();
-  private readonly occurrences = new Map<string, number>();
+  readonly side: MailboxSide;
+  /** keys placed, flagged or expunged by the events added since the last fork */
+  readonly touched = new Set<string>();
+  private tracking: boolean;
+  private readonly occurrences: Map<string, number>;
   /** how many UIDs hold each key now (a key normally sits at one UID) */
-  private readonly copies = new Map<string, number>();
+  private readonly copies: Map<string, number>;
+  /** the flag maps of `side.flags` this builder may change in place (the others it shares) */
+  private readonly ownFlags = new WeakSet<Map<string, FlagRecord>>();
+
+  constructor(from?: SideBuilder) {
+    this.side = from ? forkSide(from.side) : emptySide();
+    this.occurrences = new Map(from?.occurrences);
+    this.copies = new Map(from?.copies);
+    this.tracking = from !== undefined;
+  }
+
+  /** A builder that goes on from this state; from now on this one and it each note what they touch. */
+  fork(): SideBuilder {
+    this.tracking = true;
+    this.touched.clear();
+    return new SideBuilder(this);
+  }
+
+  private touch(key: string): void {
+    if (this.tracking) this.touched.add(key);
+  }
 
   add(event: MailboxEvent): void {
     const side = this.side;
@@ -123,8 +156,9 @@ export class SideBuilder {
         side.uidValidity = event.data.uidValidity;
         return;
       case 'MessageAppended': {
-        const { mailboxId: _, uid, modseq, merged, ...message } = event.data;
-        side.mailboxId = event.data.mailboxId;
+        const message = event.data;
+        const { uid, modseq, merged } = message;
+        side.mailboxId = message.mailboxId;
         let key = merged && currentKey(merged.key);
         if (key === undefined) {
           // The n-th placement of the same thing on one store is its own message.
@@ -134,13 +168,14 @@ export class SideBuilder {
           key = n === 1 ? base : `${base}#${n}`;
         }
         const placement: Placement = { key, ident: `${key}\n${message.emailId}`, uid, placedBy: merged?.placedBy ?? eventId, message };
+        this.touch(key);
         side.assigned.set(uid, placement.ident);
         side.current.set(uid, placement);
-        side.flagsNow.set(uid, [...message.flags]);
+        side.flagsNow.set(uid, message.flags);
         this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
         side.everKeys.add(key);
         side.presentKeys.add(key);
-        for (const flag of message.flags) noteFlag(side.flags, key, { flag, present: true, at, origin, eventId });
+        for (const flag of message.flags) this.noteFlag(key, { flag, present: true, at, origin, eventId });
         side.uidNext = Math.max(side.uidNext, uid + 1);
         side.highestModseq = Math.max(side.highestModseq, modseq);
         return;
@@ -149,10 +184,11 @@ export class SideBuilder {
         for (const change of event.data.changes) {
           const placement = side.current.get(change.uid);
           if (!placement) continue;
+          this.touch(placement.key);
           const lower = new Set(change.removed.map((f) => f.toLowerCase()));
           side.flagsNow.set(change.uid, [...side.flagsNow.get(change.uid)!.filter((f) => !lower.has(f.toLowerCase())), ...change.added]);
-          for (const flag of change.added) noteFlag(side.flags, placement.key, { flag, present: true, at, origin, eventId });
-          for (const flag of change.removed) noteFlag(side.flags, placement.key, { flag, present: false, at, origin, eventId });
+          for (const flag of change.added) this.noteFlag(placement.key, { flag, present: true, at, origin, eventId });
+          for (const flag of change.removed) this.noteFlag(placement.key, { flag, present: false, at, origin, eventId });
         }
         side.highestModseq = Math.max(side.highestModseq, event.data.modseq);
         return;
@@ -160,6 +196,7 @@ export class SideBuilder {
         for (const uid of event.data.uids) {
           const placement = side.current.get(uid);
           if (!placement) continue;
+          this.touch(placement.key);
           side.current.delete(uid);
           side.flagsNow.delete(uid);
           const left = this.copies.get(placement.key)! - 1;
@@ -169,5 +206,18 @@ export class SideBuilder {
         side.highestModseq = Math.max(side.highestModseq, event.data.modseq);
         return;
     }
+  }
+
+  private noteFlag(key: string, record: FlagRecord): void {
+    let byFlag = this.side.flags.get(key);
+    const lower = record.flag.toLowerCase();
+    const known = byFlag?.get(lower);
+    if (known && !laterRecord(record, known)) return;
+    if (!byFlag || !this.ownFlags.has(byFlag)) {
+      byFlag = new Map(byFlag);
+      this.ownFlags.add(byFlag);
+      this.side.flags.set(key, byFlag);
+    }
+    byFlag.set(lower, record);
   }
 }

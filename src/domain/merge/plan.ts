@@ -43,10 +43,13 @@ export function planStream(stream: string, ours: readonly DomainEvent[], theirs:
     return { ...plan, events: [...events], copied: true, ...described(stream, events) };
   }
   if (stream.startsWith('mailbox-')) {
-    const [a, b] = [new SideBuilder(), new SideBuilder()];
-    for (const e of ours) a.add(e as MailboxEvent);
-    for (const e of theirs) b.add(e as MailboxEvent);
-    const { events, counts } = decideMailboxMerge(a.side, b.side, ctx);
+    // The shared history is folded once; only what each store did after it is weighed.
+    const a = new SideBuilder();
+    for (let i = 0; i < fork; i++) a.add(ours[i] as MailboxEvent);
+    const b = a.fork();
+    for (let i = fork; i < ours.length; i++) a.add(ours[i] as MailboxEvent);
+    for (let i = fork; i < theirs.length; i++) b.add(theirs[i] as MailboxEvent);
+    const { events, counts } = decideMailboxMerge(a.side, b.side, ctx, new Set([...a.touched, ...b.touched]));
     return { ...plan, events, mailbox: { ...counts, mailboxId: a.side.mailboxId, accountId: a.side.accountId } };
   }
   if (stream.startsWith('account-')) {
