@@ -36,7 +36,7 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
   const logger = settings.logger.bindings().proto ? settings.logger : settings.logger.child({ proto: 'imap' });
   const secureContext = createSecureContext({ key: settings.tls.key, cert: settings.tls.cert });
   const watch = new MailboxWatch(settings.runtime.runner);
-  const recent = new RecentCursors(settings.runtime.storage.root);
+  const recent = RecentCursors.open(settings.runtime.dataDir);
   const env = (secure: boolean): ConnectionEnv => ({
     runtime: settings.runtime,
     options: settings.options,
@@ -47,19 +47,27 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
   });
   const plainEnv = env(false);
   const tlsEnv = env(true);
-  const started = await startListenerPair({
-    host: settings.host,
-    logger,
-    tls: settings.tls,
-    plain: { service: 'imap', port: settings.ports.imap },
-    implicit: { service: 'imaps', port: settings.ports.imaps },
-    connection: (socket, secure) => new ImapConnection(socket, secure ? tlsEnv : plainEnv, secure),
-  });
+  let started: Started;
+  try {
+    started = await startListenerPair({
+      host: settings.host,
+      logger,
+      tls: settings.tls,
+      plain: { service: 'imap', port: settings.ports.imap },
+      implicit: { service: 'imaps', port: settings.ports.imaps },
+      connection: (socket, secure) => new ImapConnection(socket, secure ? tlsEnv : plainEnv, secure),
+    });
+  } catch (error) {
+    watch.close();
+    await recent.close();
+    throw error;
+  }
   return {
     listeners: started.listeners,
     async close() {
       await started.close();
       watch.close();
+      await recent.close();
     },
   };
 }

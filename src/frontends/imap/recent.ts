@@ -1,9 +1,11 @@
 // \Recent (RFC 3501 2.3.2): a message is recent in the one session that first selects its
 // mailbox after it arrived. Which messages were claimed is session state, not mail history, so it
-// is no event: each mailbox has a cursor, the highest UID claimed, in an LMDB sub-database of its
-// own. It outlives a restart, is shared by every session of every process on the data directory,
-// and a projection rebuild leaves it alone, so old mail never turns recent again.
-import type { Database, RootDatabase } from 'lmdb';
+// is no event: each mailbox has a cursor, the highest UID claimed, in a small LMDB environment of
+// its own in the data directory. It outlives a restart, is shared by every session of every
+// process on the data directory, and a projection rebuild leaves it alone, so old mail never
+// turns recent again.
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
 import { durably } from '../../store/lmdb/commit.ts';
 
 /** What a selected mailbox needs of the cursors (an in-memory stand-in in unit tests). */
@@ -16,10 +18,21 @@ export interface RecentClaims {
 }
 
 export class RecentCursors implements RecentClaims {
-  private readonly db: Database<number, string>;
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly db: Database<number, string>,
+  ) {}
 
-  constructor(private readonly root: RootDatabase) {
-    this.db = root.openDB<number, string>('imap:recent', {});
+  /**
+   * Not in the log's environment: there every commit waits for its fsync under the one write
+   * lock, so a claim at each arrival would hold up deliveries and APPENDs. Here commits are
+   * flushed behind (lmdb-js overlappingSync, crash-safe); a power cut may forget the last claims,
+   * which makes those messages recent once more, as Dovecot's unsynced index would.
+   */
+  static open(dataDir: string): RecentCursors {
+    // Event-turn batching off, as for the log: with it, a failed commit crashes Node (see open.ts).
+    const root = open(join(dataDir, 'imap-recent.mdb'), { overlappingSync: true, eventTurnBatching: false });
+    return new RecentCursors(root, root.openDB<number, string>('cursors', {}));
   }
 
   claimed(mailboxId: string): number {
@@ -40,5 +53,9 @@ export class RecentCursors implements RecentClaims {
         return before;
       }),
     );
+  }
+
+  close(): Promise<void> {
+    return this.root.close();
   }
 }
