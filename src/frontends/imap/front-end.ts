@@ -47,21 +47,18 @@ export async function startImap(settings: ImapServerOptions): Promise<Started> {
   });
   const plainEnv = env(false);
   const tlsEnv = env(true);
-  let started: Started;
-  try {
-    started = await startListenerPair({
-      host: settings.host,
-      logger,
-      tls: settings.tls,
-      plain: { service: 'imap', port: settings.ports.imap },
-      implicit: { service: 'imaps', port: settings.ports.imaps },
-      connection: (socket, secure) => new ImapConnection(socket, secure ? tlsEnv : plainEnv, secure),
-    });
-  } catch (error) {
+  const started = await startListenerPair({
+    host: settings.host,
+    logger,
+    tls: settings.tls,
+    plain: { service: 'imap', port: settings.ports.imap },
+    implicit: { service: 'imaps', port: settings.ports.imaps },
+    connection: (socket, secure) => new ImapConnection(socket, secure ? tlsEnv : plainEnv, secure),
+  }).catch(async (error: unknown) => {
     watch.close();
     await recent.close();
     throw error;
-  }
+  });
   return {
     listeners: started.listeners,
     async close() {
