@@ -67,7 +67,9 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   async start(follow = this.options.until === undefined): Promise<void> {
     for (const e of this.entries) if (e.checkpoint.version !== e.projection.version) await this.drop(e);
     await this.catchUp();
-    if (follow) void this.follow();
+    if (!follow) return;
+    this.store.applyInline?.(this.inline);
+    void this.follow();
   }
 
   /** Applies everything in the log (up to `until`) that some projection has not applied yet. */
@@ -107,6 +109,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   }
 
   async stop(): Promise<void> {
+    this.store.applyInline?.(undefined);
     this.subscription?.close();
     this.subscription = undefined;
     await this.applying;
@@ -142,32 +145,21 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   }
 
   private async apply(batch: readonly RecordedEvent[]): Promise<void> {
-    const known = this.options.knownTypes ?? KNOWN_EVENT_TYPES;
     try {
-      await durably(this.root.transaction(() => {
-        for (const entry of this.entries) {
-          // Another process (the CLI beside a running server) may have applied some of these
-          // already: the stored checkpoint, read inside this write transaction, decides.
-          let last = this.checkpoints.get(entry.projection.name)?.position ?? 0;
-          const before = last;
-          for (const recorded of batch) {
-            if (recorded.position <= last) continue;
-            const { type, meta } = recorded.event;
-            const supported = known.get(type);
-            if (supported === undefined) throw new ProjectionStopped(entry.projection.name, recorded.position, `unknown event type "${type}"`);
-            if (!(meta?.schema <= supported)) {
-              throw new ProjectionStopped(entry.projection.name, recorded.position, `${type} has schema ${meta?.schema}, this postlog reads up to ${supported}`);
-            }
-            try {
-              entry.projection.evolve(entry.kv, recorded);
-            } catch (error) {
-              throw new ProjectionStopped(entry.projection.name, recorded.position, (error as Error).message);
-            }
-            last = recorded.position;
+      // Appends of this process usually carry their read-model changes in their own commit
+      // (see inline below): then there is nothing left to write.
+      const last = batch[batch.length - 1]?.position ?? 0;
+      const done = this.entries.every((e) => (this.checkpoints.get(e.projection.name)?.position ?? 0) >= last);
+      if (!done) {
+        await durably(this.root.transaction(() => {
+          for (const entry of this.entries) {
+            // Another process (the CLI beside a running server) may have applied some of these
+            // already: the stored checkpoint, read inside this write transaction, decides.
+            const from = this.checkpoints.get(entry.projection.name)?.position ?? 0;
+            this.evolve(entry, batch.filter((r) => r.position > from));
           }
-          if (last !== before) this.checkpoints.putSync(entry.projection.name, { position: last, version: entry.projection.version });
-        }
-      }));
+        }));
+      }
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
       throw error;
@@ -177,6 +169,41 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     const reached = this.position;
     this.waiters = this.waiters.filter((w) => (w.position <= reached ? (w.resolve(), false) : true));
     this.emit('applied', batch);
+  }
+
+  /**
+   * Inside an append's write transaction: the read models whose checkpoint is exactly where
+   * the log stood before the append take its events now, so one commit makes both durable and
+   * a writer waiting for its read model waits for no second commit. Those behind (catching up,
+   * rebuilt by another process) are left to the runner.
+   */
+  private readonly inline = (records: readonly RecordedEvent[], after: number): void => {
+    for (const entry of this.entries) {
+      const stored = this.checkpoints.get(entry.projection.name);
+      if ((stored?.position ?? 0) !== after || (stored && stored.version !== entry.projection.version)) continue;
+      this.evolve(entry, records);
+    }
+  };
+
+  /** In a write transaction: applies `records` to one read model and moves its stored checkpoint. */
+  private evolve(entry: Entry, records: readonly RecordedEvent[]): void {
+    if (!records.length) return;
+    const known = this.options.knownTypes ?? KNOWN_EVENT_TYPES;
+    const name = entry.projection.name;
+    for (const recorded of records) {
+      const { type, meta } = recorded.event;
+      const supported = known.get(type);
+      if (supported === undefined) throw new ProjectionStopped(name, recorded.position, `unknown event type "${type}"`);
+      if (!(meta?.schema <= supported)) {
+        throw new ProjectionStopped(name, recorded.position, `${type} has schema ${meta?.schema}, this postlog reads up to ${supported}`);
+      }
+      try {
+        entry.projection.evolve(entry.kv, recorded);
+      } catch (error) {
+        throw new ProjectionStopped(name, recorded.position, (error as Error).message);
+      }
+    }
+    this.checkpoints.putSync(name, { position: records[records.length - 1]!.position, version: entry.projection.version });
   }
 
   private async drop(entry: Entry): Promise<void> {
@@ -192,6 +219,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
+    this.store.applyInline?.(undefined);
     this.subscription?.close();
     for (const w of this.waiters) w.reject(error);
     this.waiters = [];

@@ -40,6 +40,14 @@ export type SubscribeOptions = Readonly<{
   from?: number;
 }>;
 
+/**
+ * Work done inside an append's own write transaction, after its events are written: the
+ * projection runner keeps read models there, so one commit makes the events and every read
+ * model durable together. `after` is the position of the log's last event before these. A
+ * throw aborts the append's writes; the store then appends again without this work.
+ */
+export type InlineApply = (records: readonly RecordedEvent[], after: number) => void;
+
 /** Catches up from a position, then follows live appends; no gap, no repeat. */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): void;
@@ -59,6 +67,11 @@ export interface EventStore {
   streamRevision(stream: string): Promise<number>;
   /** position of the last event in the log, 0 when empty */
   headPosition(): Promise<number>;
+  /**
+   * Offered by an engine whose read models live in the log's own transactions (LMDB): sets,
+   * or with undefined clears, the work done inside every append of this process.
+   */
+  applyInline?(apply: InlineApply | undefined): void;
   close(): Promise<void>;
 }
 

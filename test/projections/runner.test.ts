@@ -33,6 +33,22 @@ describe('projection runner', () => {
     });
   });
 
+  it("commits an append's read-model changes with the append itself", async () => {
+    await withTempRuntime(async (runtime) => {
+      const ctx = userContext(runtime);
+      const accountId = await runtime.mail.createAccount('inline@example.test', ctx);
+      await runtime.runner.waitFor(await runtime.storage.events.headPosition());
+      const inbox = await runtime.mail.mailbox(accountId, 'INBOX');
+      const appended = await runtime.mail.append(inbox.mailboxId, [newMessage(), newMessage()], ctx);
+      // No waiting for the runner: the view is already there when the append resolves.
+      assert.equal(runtime.mailboxes.status(inbox.mailboxId)!.messages, 2);
+      await runtime.mail.store(inbox.mailboxId, [1], 'add', ['\\Flagged'], ctx);
+      assert.deepEqual(runtime.mailboxes.message(inbox.mailboxId, 1)!.flags, ['\\Flagged']);
+      await runtime.runner.waitFor(appended.position);
+      assert.ok(runtime.runner.position >= appended.position);
+    });
+  });
+
   it('reports changes and expunges since a MODSEQ', async () => {
     await withTempRuntime(async (runtime) => {
       const ctx = userContext(runtime);

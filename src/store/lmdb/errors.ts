@@ -38,3 +38,12 @@ export class StoreClosed extends Error {
     this.name = 'StoreClosed';
   }
 }
+
+/** The work an append does for the read models inside its transaction failed; the append is retried without it. */
+export class InlineApplyFailed extends Error {
+  readonly type = 'InlineApplyFailed' as const;
+  constructor(cause: unknown) {
+    super(`inline read-model update failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'InlineApplyFailed';
+  }
+}

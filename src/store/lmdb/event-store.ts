@@ -10,6 +10,7 @@ import {
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
+  type InlineApply,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -17,7 +18,7 @@ import {
   type Subscription,
 } from '../event-store.ts';
 import { durably } from './commit.ts';
-import { EventIdConflict, StoreClosed } from './errors.ts';
+import { EventIdConflict, InlineApplyFailed, StoreClosed } from './errors.ts';
 import { EventLog } from './event-log.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
@@ -29,6 +30,7 @@ export class LmdbEventStore implements EventStore {
   readonly #appended = new AppendSignal();
   readonly #subscriptions = new Set<LiveSubscription>();
   readonly #appending = new Set<Promise<unknown>>();
+  #inline: InlineApply | undefined;
   #closed = false;
 
   constructor(root: RootDatabase) {
@@ -40,7 +42,13 @@ export class LmdbEventStore implements EventStore {
     if (this.#closed) throw new StoreClosed();
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
-    const appending = durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected)));
+    const appending = this.#appendOnce(stream, events, expected, this.#inline).catch((error: unknown) => {
+      if (!(error instanceof InlineApplyFailed)) throw error;
+      // The read models could not take these events here: the log takes them alone, and the
+      // projection runner meets the cause when it applies them itself.
+      this.#log.forgetNextPosition();
+      return this.#appendOnce(stream, events, expected, undefined);
+    });
     this.#appending.add(appending);
     try {
       const { stored, revision, position } = await appending;
@@ -54,7 +62,15 @@ export class LmdbEventStore implements EventStore {
     }
   }
 
-  #appendInTransaction(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision): Appended {
+  applyInline(apply: InlineApply | undefined): void {
+    this.#inline = apply;
+  }
+
+  #appendOnce(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision, inline: InlineApply | undefined): Promise<Appended> {
+    return durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected, inline)));
+  }
+
+  #appendInTransaction(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision, inline: InlineApply | undefined): Appended {
     // A retry of a batch that was stored is answered before the revision check: by now the
     // stream has moved past the revision the retry expects.
     const stored = events.map((event) => this.#log.positionOfEventId(event.meta.eventId));
@@ -62,6 +78,18 @@ export class LmdbEventStore implements EventStore {
     const actual = this.#log.streamRevision(stream);
     if (!meets(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
     const position = this.#log.write(stream, actual + 1, events);
+    if (inline) {
+      const first = position - events.length + 1;
+      const records = events.map((event, i) => ({ stream, revision: actual + 1 + i, position: first + i, event }));
+      try {
+        // Positions are handed out one after another inside a write transaction, so the last
+        // event before these is at `first - 1`, or the log has a gap there; either way a read
+        // model whose checkpoint is exactly `first - 1` has seen everything before them.
+        inline(records, first - 1);
+      } catch (error) {
+        throw new InlineApplyFailed(error);
+      }
+    }
     return { stored: true, revision: actual + events.length, position };
   }
 
