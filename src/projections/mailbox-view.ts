@@ -4,6 +4,7 @@ import type { Database } from 'lmdb';
 import type { AppendedMessage, MailboxEvent } from '../domain/mailbox/events.ts';
 import type { MessageLookup } from '../domain/mail-service.ts';
 import { hasFlag } from '../domain/mailbox/flags.ts';
+import type { MessageSummary } from '../domain/message/summary.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 
@@ -28,8 +29,14 @@ export type MailboxStatus = {
 
 export type Changes = { changed: MessageRecord[]; expunged: number[]; highestModseq: number };
 
-// Keys: ['status', mailboxId] -> MailboxStatus; ['msg', mailboxId, uid] -> MessageRecord;
+/** What is stored under 'msg': the record without its summary, which is read only when asked for. */
+type StoredMessage = Omit<MessageRecord, 'summary'>;
+
+// Keys: ['status', mailboxId] -> MailboxStatus; ['msg', mailboxId, uid] -> StoredMessage;
+// ['sum', mailboxId, uid] -> MessageSummary (envelope, structure: written once, large);
 // ['mod', mailboxId, modseq, uid] -> 1 (message changed at modseq); ['gone', mailboxId, modseq] -> uids
+// Flags change often and the summary never: kept apart, a flag change or a FETCH FLAGS never
+// decodes or rewrites the summary.
 function counts(status: MailboxStatus, message: { flags: string[]; size: number }, sign: 1 | -1) {
   status.messages += sign;
   status.size += sign * message.size;
@@ -50,10 +57,11 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
   if (!status) throw new Error(`${event.type} for mailbox ${mailboxId} before it was initialized`);
   switch (event.type) {
     case 'MessageAppended': {
-      const { mailboxId: _, ...appended } = event.data;
+      const { mailboxId: _, summary, ...appended } = event.data;
       // A copy a merge placed keeps the placement it had, so its POP3 UIDL does not change.
-      const message: MessageRecord = { ...appended, placedBy: appended.merged?.placedBy ?? placedBy };
+      const message: StoredMessage = { ...appended, placedBy: appended.merged?.placedBy ?? placedBy };
       kv.put(['msg', mailboxId, message.uid], message);
+      kv.put(['sum', mailboxId, message.uid], summary);
       kv.put(['mod', mailboxId, message.modseq, message.uid], 1);
       counts(status, message, 1);
       status.uidNext = Math.max(status.uidNext, message.uid + 1);
@@ -63,7 +71,7 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
     case 'FlagsChanged': {
       const { modseq } = event.data;
       for (const { uid, added, removed } of event.data.changes) {
-        const message = kv.get<MessageRecord>(['msg', mailboxId, uid]);
+        const message = kv.get<StoredMessage>(['msg', mailboxId, uid]);
         if (!message) continue;
         counts(status, message, -1);
         kv.remove(['mod', mailboxId, message.modseq, uid]);
@@ -80,10 +88,11 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
       const { modseq, uids } = event.data;
       const gone: number[] = [];
       for (const uid of uids) {
-        const message = kv.get<MessageRecord>(['msg', mailboxId, uid]);
+        const message = kv.get<StoredMessage>(['msg', mailboxId, uid]);
         if (!message) continue;
         counts(status, message, -1);
         kv.remove(['msg', mailboxId, uid]);
+        kv.remove(['sum', mailboxId, uid]);
         kv.remove(['mod', mailboxId, message.modseq, uid]);
         gone.push(uid);
       }
@@ -99,7 +108,7 @@ const MAILBOX_TYPES = new Set<string>(['MailboxInitialized', 'MessageAppended', 
 
 export const mailboxProjection: Projection = {
   name: 'mailboxes',
-  version: 1,
+  version: 2,
   evolve(kv, recorded) {
     if (MAILBOX_TYPES.has(recorded.event.type)) evolve(kv, recorded.event as MailboxEvent);
   },
@@ -108,7 +117,11 @@ export const mailboxProjection: Projection = {
 /** Reads of the mailbox view, for IMAP, POP3 and the CLI. */
 export class MailboxView implements MessageLookup {
   private readonly kv: KeyValue;
-  constructor(db: Database) {
+  /**
+   * `eager`: every record comes with its summary read at once, for a view that is closed
+   * while its records are still in use (a point-in-time view).
+   */
+  constructor(db: Database, private readonly options: { eager?: boolean } = {}) {
     this.kv = lmdbKeyValue(db);
   }
 
@@ -118,16 +131,33 @@ export class MailboxView implements MessageLookup {
 
   /** Messages in UID order (their position is the message sequence number). */
   messages(mailboxId: string): MessageRecord[] {
-    return [...this.kv.children<MessageRecord>(['msg', mailboxId])].map((e) => e.value);
+    return [...this.kv.children<StoredMessage>(['msg', mailboxId])].map((e) => this.withSummary(mailboxId, e.value));
   }
 
   /** UIDs in ascending order, from `from` on when given. */
   uids(mailboxId: string, from?: number): number[] {
-    return [...this.kv.children<MessageRecord>(['msg', mailboxId], from)].map((e) => e.key[2] as number);
+    return [...this.kv.children<StoredMessage>(['msg', mailboxId], from)].map((e) => e.key[2] as number);
   }
 
   message(mailboxId: string, uid: number): MessageRecord | undefined {
-    return this.kv.get<MessageRecord>(['msg', mailboxId, uid]);
+    const stored = this.kv.get<StoredMessage>(['msg', mailboxId, uid]);
+    return stored && this.withSummary(mailboxId, stored);
+  }
+
+  /**
+   * The record with its summary read on first use: most reads (flags, sizes, UIDs) never touch
+   * it. The property is an own enumerable one, so a spread or destructuring copies the summary.
+   */
+  private withSummary(mailboxId: string, stored: StoredMessage): MessageRecord {
+    const kv = this.kv;
+    if (this.options.eager) return { ...stored, summary: kv.get<MessageSummary>(['sum', mailboxId, stored.uid])! };
+    let summary: MessageSummary | undefined;
+    return Object.defineProperty(stored, 'summary', {
+      enumerable: true,
+      configurable: true,
+      get: () => (summary ??= kv.get<MessageSummary>(['sum', mailboxId, stored.uid])!),
+      set: (value: MessageSummary) => void (summary = value),
+    }) as MessageRecord;
   }
 
   async getMessages(mailboxId: string, uids: readonly number[]): Promise<MessageRecord[]> {

@@ -45,7 +45,7 @@ export async function buildAt(store: EventStore, cut: Cut, options: PointInTimeO
     await runner.catchUp(options.onProgress);
     return {
       accounts: new AccountView(projectionDb(root, accountProjection)),
-      mailboxes: new MailboxView(projectionDb(root, mailboxProjection)),
+      mailboxes: new MailboxView(projectionDb(root, mailboxProjection), { eager: true }),
       position: runner.position,
       scanned: slice.scanned,
       close: remove,
