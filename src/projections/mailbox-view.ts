@@ -114,9 +114,14 @@ export const mailboxProjection: Projection = {
   },
 };
 
+/** Summaries decoded lately, by mailbox and UID: a summary never changes once stored. */
+const SUMMARY_CACHE = 20_000;
+
 /** Reads of the mailbox view, for IMAP, POP3 and the CLI. */
 export class MailboxView implements MessageLookup {
   private readonly kv: KeyValue;
+  /** least recently used first; a UID is never reused within a mailbox, so nothing goes stale */
+  private readonly summaries = new Map<string, MessageSummary>();
   /**
    * `eager`: every record comes with its summary read at once, for a view that is closed
    * while its records are still in use (a point-in-time view).
@@ -149,15 +154,28 @@ export class MailboxView implements MessageLookup {
    * it. The property is an own enumerable one, so a spread or destructuring copies the summary.
    */
   private withSummary(mailboxId: string, stored: StoredMessage): MessageRecord {
-    const kv = this.kv;
-    if (this.options.eager) return { ...stored, summary: kv.get<MessageSummary>(['sum', mailboxId, stored.uid])! };
+    if (this.options.eager) return { ...stored, summary: this.summary(mailboxId, stored.uid) };
     let summary: MessageSummary | undefined;
     return Object.defineProperty(stored, 'summary', {
       enumerable: true,
       configurable: true,
-      get: () => (summary ??= kv.get<MessageSummary>(['sum', mailboxId, stored.uid])!),
+      get: () => (summary ??= this.summary(mailboxId, stored.uid)),
       set: (value: MessageSummary) => void (summary = value),
     }) as MessageRecord;
+  }
+
+  private summary(mailboxId: string, uid: number): MessageSummary {
+    const key = `${mailboxId}/${uid}`;
+    const cached = this.summaries.get(key);
+    if (cached) {
+      this.summaries.delete(key);
+      this.summaries.set(key, cached);
+      return cached;
+    }
+    const summary = this.kv.get<MessageSummary>(['sum', mailboxId, uid])!;
+    if (this.summaries.size >= SUMMARY_CACHE) this.summaries.delete(this.summaries.keys().next().value!);
+    this.summaries.set(key, summary);
+    return summary;
   }
 
   async getMessages(mailboxId: string, uids: readonly number[]): Promise<MessageRecord[]> {

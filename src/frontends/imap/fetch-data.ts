@@ -37,13 +37,13 @@ export async function fetchData(record: MessageRecord, items: readonly FetchItem
         out.push([`RFC822.SIZE ${record.size}`]);
         break;
       case 'ENVELOPE':
-        out.push([`ENVELOPE ${envelope(record.summary.envelope)}`]);
+        out.push([`ENVELOPE ${rendered(record.summary.envelope, envelope)}`]);
         break;
       case 'BODY':
-        out.push([`BODY ${bodyStructure(record.summary.body, false)}`]);
+        out.push([`BODY ${rendered(record.summary.body, bodyOf)}`]);
         break;
       case 'BODYSTRUCTURE':
-        out.push([`BODYSTRUCTURE ${bodyStructure(record.summary.body, true)}`]);
+        out.push([`BODYSTRUCTURE ${rendered(record.summary.body, bodyStructureOf)}`]);
         break;
       case 'section':
         out.push([`${label(item)} `, ...(await sectionBytes(record, item, blobs))]);
@@ -54,6 +54,20 @@ export async function fetchData(record: MessageRecord, items: readonly FetchItem
   out.forEach((item, i) => pieces.push(...(i ? [' '] : []), ...item));
   pieces.push(')');
   return pieces;
+}
+
+// A summary never changes once stored, and the view hands out the same object for the same
+// message while it is in its cache: its rendering is kept beside it, per rendering function.
+const renderings = new WeakMap<(part: never) => string, WeakMap<object, string>>();
+const bodyOf = (body: Parameters<typeof bodyStructure>[0]) => bodyStructure(body, false);
+const bodyStructureOf = (body: Parameters<typeof bodyStructure>[0]) => bodyStructure(body, true);
+
+function rendered<T extends object>(part: T, render: (part: T) => string): string {
+  let cache = renderings.get(render as (part: never) => string);
+  if (!cache) renderings.set(render as (part: never) => string, (cache = new WeakMap()));
+  let text = cache.get(part);
+  if (text === undefined) cache.set(part, (text = render(part)));
+  return text;
 }
 
 function label(item: BodyItem): string {
