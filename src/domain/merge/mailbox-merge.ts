@@ -24,7 +24,7 @@ export type MailboxMergeCounts = {
 export function mergedMailbox(a: MailboxSide, b: MailboxSide): Map<number, MergedMessage> {
   const sides = [a, b];
   // Deleted mail never comes back: a key a store once had and has no more is gone.
-  const deleted = (key: string) => sides.some((s) => s.everKeys.has(key) && !s.presentKeys.has(key));
+  const deleted = (key: string) => sides.some((s) => s.holders.get(key) === 0);
   const candidates = new Map<string, Placement[]>();
   for (const side of sides) {
     for (const placement of side.current.values()) {

@@ -65,10 +65,8 @@ export type MailboxSide = {
   current: Map<number, Placement>;
   /** the flags of what sits at each UID now */
   flagsNow: Map<number, string[]>;
-  /** every key this store ever had in the mailbox */
-  everKeys: Set<string>;
-  /** keys present now */
-  presentKeys: Set<string>;
+  /** how many UIDs hold each key now (normally one): every key this store ever had, 0 once expunged */
+  holders: Map<string, number>;
   /** key -> lowercased flag -> latest record */
   flags: Map<string, Map<string, FlagRecord>>;
 };
@@ -84,8 +82,7 @@ export function emptySide(): MailboxSide {
     assigned: new Map(),
     current: new Map(),
     flagsNow: new Map(),
-    everKeys: new Set(),
-    presentKeys: new Set(),
+    holders: new Map(),
     flags: new Map(),
   };
 }
@@ -97,8 +94,7 @@ function forkSide(side: MailboxSide): MailboxSide {
     assigned: new Map(side.assigned),
     current: new Map(side.current),
     flagsNow: new Map(side.flagsNow),
-    everKeys: new Set(side.everKeys),
-    presentKeys: new Set(side.presentKeys),
+    holders: new Map(side.holders),
     flags: new Map(side.flags),
   };
 }
@@ -122,15 +118,12 @@ export class SideBuilder {
   readonly touched = new Set<string>();
   private tracking: boolean;
   private readonly occurrences: Map<string, number>;
-  /** how many UIDs hold each key now (a key normally sits at one UID) */
-  private readonly copies: Map<string, number>;
   /** the flag maps of `side.flags` this builder may change in place (the others it shares) */
   private readonly ownFlags = new WeakSet<Map<string, FlagRecord>>();
 
   constructor(from?: SideBuilder) {
     this.side = from ? forkSide(from.side) : emptySide();
     this.occurrences = new Map(from?.occurrences);
-    this.copies = new Map(from?.copies);
     this.tracking = from !== undefined;
   }
 
@@ -172,9 +165,7 @@ export class SideBuilder {
         side.assigned.set(uid, placement.ident);
         side.current.set(uid, placement);
         side.flagsNow.set(uid, message.flags);
-        this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
-        side.everKeys.add(key);
-        side.presentKeys.add(key);
+        side.holders.set(key, (side.holders.get(key) ?? 0) + 1);
         for (const flag of message.flags) this.noteFlag(key, { flag, present: true, at, origin, eventId });
         side.uidNext = Math.max(side.uidNext, uid + 1);
         side.highestModseq = Math.max(side.highestModseq, modseq);
@@ -199,9 +190,7 @@ export class SideBuilder {
           this.touch(placement.key);
           side.current.delete(uid);
           side.flagsNow.delete(uid);
-          const left = this.copies.get(placement.key)! - 1;
-          this.copies.set(placement.key, left);
-          if (left === 0) side.presentKeys.delete(placement.key);
+          side.holders.set(placement.key, side.holders.get(placement.key)! - 1);
         }
         side.highestModseq = Math.max(side.highestModseq, event.data.modseq);
         return;
