@@ -63,6 +63,9 @@ const schema = z
         resendWindowHours: z.number().min(0).max(168).default(24),
         /** authenticated senders may use only their own addresses (and aliases) in MAIL FROM */
         ownSenderAddressesOnly: z.boolean().default(true),
+        /** milliseconds the greeting waits; a client that talks before it is refused as an
+         * early talker (0: greet at once, no early-talker check) */
+        greetingPauseMs: z.number().int().min(0).max(10_000).default(100),
       })
       .strict()
       .prefault({}),

@@ -170,3 +170,35 @@ describe('awkward clients', () => {
     await dialog.closed;
   });
 });
+
+describe('the greeting pause', () => {
+  /** What a client that sends EHLO `after` ms into the connection is told. */
+  async function talkAfter(port: number, after: number): Promise<string> {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    let text = '';
+    socket.on('data', (d) => (text += d));
+    socket.on('connect', () => setTimeout(() => socket.write('EHLO patient.example\r\nQUIT\r\n'), after));
+    await new Promise((resolve) => socket.on('close', resolve));
+    return text;
+  }
+
+  it('is configured: with a long pause, a client that talks before it is refused; with none, it is greeted at once', async () => {
+    const slow = await startHarness({ smtp: { greetingPauseMs: 1500 } });
+    try {
+      assert.match(await talkAfter(slow.ports.smtp, 300), /^421 /m);
+      await stillServing(slow);
+    } finally {
+      await slow.stop();
+    }
+    const eager = await startHarness({ smtp: { greetingPauseMs: 0 } });
+    try {
+      const text = await talkAfter(eager.ports.smtp, 300);
+      assert.match(text, /^220 /m);
+      assert.match(text, /^250[- ]/m);
+      assert.doesNotMatch(text, /^421 /m);
+    } finally {
+      await eager.stop();
+    }
+  });
+});

@@ -82,7 +82,7 @@ export async function startSmtp(settings: SmtpSettings): Promise<Started> {
     for (const spec of chosen) {
       const log = logger.child({ listener: spec.service });
       const handlers = gatekeeper({ listener: spec.kind, runtime, config, logger: log, deliverer, limiter });
-      const server = new PostlogSmtpServer({ ...serverOptions(spec, settings, log), ...handlers });
+      const server = new PostlogSmtpServer({ ...serverOptions(spec, settings, log), ...handlers }, config.smtp.greetingPauseMs);
       // A client that resets its connection is no reason to stop serving the others.
       server.on('error', (err) => log.debug({ err }, 'connection error'));
       servers.push(server);

@@ -2,6 +2,7 @@
 // access denied") is sent as is, instead of getting the library's guess from the reply code
 // (which would answer 554 with 5.6.0 and 552 with 5.2.2).
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type net from 'node:net';
 import type tls from 'node:tls';
 
@@ -10,14 +11,33 @@ const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
 type Send = (code: number, data?: string | string[] | null, context?: string | false) => void;
 
 export class PostlogSmtpServer extends SMTPServer {
-  constructor(options: SMTPServerOptions) {
+  constructor(
+    options: SMTPServerOptions,
+    /** how long the greeting waits for an early talker to give itself away */
+    private readonly greetingPauseMs = 100,
+  ) {
     super(options);
   }
 
+  /**
+   * The library's own connect, but for the pause before the greeting: the library holds every
+   * greeting 100 ms to catch clients that talk first; here that pause is configured, and 0
+   * greets at once (as Postfix's smtpd does).
+   */
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: Parameters<SMTPServer['connect']>[1]): void {
-    super.connect(socket, socketOptions);
-    const connection = [...this.connections].at(-1);
-    if (!connection) return;
+    const connection = new SMTPConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (error: Error) => this._onError(error));
+    connection.on('connect', (data) => this._onClientConnect(data));
+    connection._setListeners(() => {
+      const { maxClients } = this.options;
+      if (maxClients && this.connections.size > maxClients) {
+        connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false);
+        return;
+      }
+      if (this.greetingPauseMs === 0) connection.connectionReady();
+      else setTimeout(() => connection.connectionReady(), this.greetingPauseMs).unref();
+    });
     const send: Send = connection.send.bind(connection);
     connection.send = (code, data, context) =>
       send(code, data, typeof data === 'string' && ENHANCED.test(data) && data[0] === String(code)[0] ? false : context);
