@@ -57,6 +57,14 @@ export class Maildirs {
     cpSync(this.path(from), this.path(to), { recursive: true });
   }
 
+  /** Both Maildirs, as they are now, under another directory. */
+  copyTo(dir: string): Maildirs {
+    const copy = new Maildirs(dir);
+    // cp -a: times and owners as they were, as Dovecot's sync looks at them
+    for (const side of ['A', 'B'] as const) execFileSync('cp', ['-a', this.path(side), copy.path(side)]);
+    return copy;
+  }
+
   /** Hands the mail to `nobody`, the user doveadm runs as. */
   private own(): void {
     execFileSync('chown', ['-R', '65534:65534', this.path('A'), ...(existsSync(this.path('B')) ? [this.path('B')] : []), join(this.dir, 'home')]);

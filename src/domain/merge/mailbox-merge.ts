@@ -37,7 +37,7 @@ export function mergedMailbox(a: MailboxSide, b: MailboxSide): Map<number, Merge
   // A UID stays with a message only if each store either holds that very message there or
   // never got that far; a UID a store gave to something else, or expunged, is spent.
   const claimable = (p: Placement) =>
-    sides.every((s) => s.current.get(p.uid)?.ident === p.ident || (!s.assigned.has(p.uid) && p.uid >= s.uidNext));
+    sides.every((s) => s.current.get(p.uid)?.ident === p.ident || p.uid >= s.uidNext);
 
   const result = new Map<number, MergedMessage>();
   const homeless: Placement[] = [];

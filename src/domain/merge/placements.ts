@@ -1,5 +1,5 @@
-// What one store's history says about one mailbox: which message sits at which UID, every UID it
-// ever gave, what was ever there, and the latest change to each flag of each message. The merge
+// What one store's history says about one mailbox: which message sits at which UID, how far its
+// UIDs went, what was ever there, and the latest change to each flag of each message. The merge
 // rules (mailbox-merge.ts) compare two of these.
 import type { MailboxEvent, MessageAppended, MessageSource } from '../mailbox/events.ts';
 
@@ -59,8 +59,6 @@ export type MailboxSide = {
   initialized: boolean;
   uidNext: number;
   highestModseq: number;
-  /** uid -> ident of every UID this store ever gave, expunged or not */
-  assigned: Map<number, string>;
   /** what sits at each UID now */
   current: Map<number, Placement>;
   /** the flags of what sits at each UID now */
@@ -79,7 +77,6 @@ export function emptySide(): MailboxSide {
     initialized: false,
     uidNext: 1,
     highestModseq: 0,
-    assigned: new Map(),
     current: new Map(),
     flagsNow: new Map(),
     holders: new Map(),
@@ -91,7 +88,6 @@ export function emptySide(): MailboxSide {
 function forkSide(side: MailboxSide): MailboxSide {
   return {
     ...side,
-    assigned: new Map(side.assigned),
     current: new Map(side.current),
     flagsNow: new Map(side.flagsNow),
     holders: new Map(side.holders),
@@ -162,7 +158,6 @@ export class SideBuilder {
         }
         const placement: Placement = { key, ident: `${key}\n${message.emailId}`, uid, placedBy: merged?.placedBy ?? eventId, message };
         this.touch(key);
-        side.assigned.set(uid, placement.ident);
         side.current.set(uid, placement);
         side.flagsNow.set(uid, message.flags);
         side.holders.set(key, (side.holders.get(key) ?? 0) + 1);
