@@ -16,6 +16,8 @@ export type Handled<E extends DomainEvent> = Readonly<{
 /** A queued command (or read): decides against the lane's current state. */
 type Pending = {
   decide: (state: any) => DomainEvent[];
+  /** blobs the command's events name, which the store checks at append (see AppendOptions) */
+  blobs?: readonly string[];
   resolve: (events: DomainEvent[], position: number) => void;
   reject: (error: unknown) => void;
 };
@@ -45,10 +47,12 @@ export class CommandHandler {
     decider: Decider<C, S, E>,
     command: C,
     ctx: CommandContext,
+    options: { blobs?: readonly string[] } = {},
   ): Promise<Handled<E>> {
     return new Promise((resolve, reject) => {
       this.enqueue(stream, decider, {
         decide: (state) => decider.decide(command, state, ctx),
+        ...(options.blobs?.length && { blobs: options.blobs }),
         resolve: (events, position) => resolve({ events: events as E[], position }),
         reject,
       });
@@ -123,8 +127,10 @@ export class CommandHandler {
         return;
       }
       try {
+        const blobs = [...new Set(decided.flatMap((d) => (d.events.length ? (d.pending.blobs ?? []) : [])))];
         const result = await this.store.append(stream, all, {
           expectedRevision: revision < 0 ? 'no-stream' : revision,
+          ...(blobs.length && { blobs }),
         });
         this.remember(stream, decider, result.revision, current);
         for (const d of decided) d.pending.resolve(d.events, d.events.length ? result.position : 0);

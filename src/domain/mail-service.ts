@@ -23,6 +23,8 @@ export interface MessageLookup {
   getMessages(mailboxId: string, uids: readonly number[]): Promise<AppendedMessage[]>;
 }
 
+export type AppendMessageOptions = Readonly<{ blobsDeferred?: boolean }>;
+
 export type Appended = Readonly<{ uidValidity: number; uids: number[]; emailIds: string[]; position: number }>;
 
 /** A stored message placed again (copy, move, restore): same emailId, blob and flags, new UID. */
@@ -125,13 +127,17 @@ export class MailService {
 
   // --- messages ---------------------------------------------------------------------------
 
-  /** Appends messages to a mailbox; resolves once they are durable. */
-  async append(mailboxId: string, messages: readonly NewMessage[], ctx: CommandContext): Promise<Appended> {
+  /**
+   * Appends messages to a mailbox; resolves once they are durable. `blobsDeferred`: their
+   * blobs were put deferred, so the append checks each is stored and may share its commit.
+   */
+  async append(mailboxId: string, messages: readonly NewMessage[], ctx: CommandContext, options: AppendMessageOptions = {}): Promise<Appended> {
     const { events, position } = await this.handler.handle(
       mailboxStream(mailboxId),
       mailboxDecider,
       { type: 'append', mailboxId, messages },
       ctx,
+      options.blobsDeferred ? { blobs: messages.map((m) => m.blobId) } : {},
     );
     const appended = events.filter((e): e is MessageAppended => e.type === 'MessageAppended');
     const uidValidity = await this.uidValidity(mailboxId);
@@ -142,11 +148,11 @@ export class MailService {
    * Local delivery into an account's INBOX. A delivery's emailId comes from its transaction,
    * account and content, so the same transaction delivered on two stores is one email to a merge.
    */
-  async deliver(accountId: string, message: NewMessage, ctx: CommandContext): Promise<Appended> {
+  async deliver(accountId: string, message: NewMessage, ctx: CommandContext, options: AppendMessageOptions = {}): Promise<Appended> {
     const inbox = await this.mailbox(accountId, INBOX);
     const { source } = message;
     const emailId = message.emailId ?? (source.kind === 'delivery' ? deliveryEmailId(accountId, source, message.blobId) : undefined);
-    return this.append(inbox.mailboxId, [{ ...message, ...(emailId && { emailId }) }], ctx);
+    return this.append(inbox.mailboxId, [{ ...message, ...(emailId && { emailId }) }], ctx, options);
   }
 
   async store(

@@ -20,7 +20,15 @@ export type AppendResult = Readonly<{
   position: number;
 }>;
 
-export type AppendOptions = Readonly<{ expectedRevision?: ExpectedRevision }>;
+export type AppendOptions = Readonly<{
+  expectedRevision?: ExpectedRevision;
+  /**
+   * Blobs the events name. The append fails with MissingBlob unless each is stored when it
+   * commits, so a blob put with `deferred` (still on its way to disk) may share its commit,
+   * and an event never outlives a blob whose own write failed.
+   */
+  blobs?: readonly string[];
+}>;
 
 export type ReadStreamOptions = Readonly<{
   /** first revision to read (forwards) or last (backwards); default: start / end */

@@ -1,8 +1,46 @@
 // The shared EventStore contract, on the embedded LMDB engine.
-import { eventStoreContract } from './contract.ts';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { MissingBlob } from '../../src/store/lmdb/errors.ts';
+import { anEvent, eventStoreContract } from './contract.ts';
 import { openTempStorage } from './temp-storage.ts';
 
 eventStoreContract('lmdb', async () => {
   const { storage, close } = await openTempStorage();
   return { store: storage.events, close };
+});
+
+describe('lmdb: events that name blobs', () => {
+  it('refuses an append whose blob is not stored, and keeps nothing of it', async () => {
+    const { storage, close } = await openTempStorage();
+    try {
+      const missing = 'f'.repeat(64);
+      await assert.rejects(storage.events.append('s', [anEvent()], { blobs: [missing] }), (error: unknown) => {
+        assert.ok(error instanceof MissingBlob);
+        assert.equal(error.blobId, missing);
+        return true;
+      });
+      assert.equal(await storage.events.streamRevision('s'), -1);
+      assert.equal(await storage.events.headPosition(), 0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('takes a deferred blob and the append naming it together: both are there once the append resolves', async () => {
+    const { storage, close } = await openTempStorage();
+    try {
+      const content = Buffer.from('Subject: deferred\r\n\r\nbody\r\n');
+      const ref = await storage.blobs.put(Readable.from([content]), { deferred: true });
+      assert.ok(ref.durable, 'a deferred put says when it is durable');
+      const { position } = await storage.events.append('s', [anEvent({ blobId: ref.blobId })], { blobs: [ref.blobId] });
+      await ref.durable;
+      assert.equal(position, 1);
+      assert.ok(await storage.blobs.has(ref.blobId));
+      assert.deepEqual(await storage.blobs.getRange(ref.blobId, 0, content.length), content);
+    } finally {
+      await close();
+    }
+  });
 });

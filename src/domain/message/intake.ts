@@ -6,11 +6,20 @@ import type { MessageSummary } from './summary.ts';
 
 export type Received = Readonly<{ blobId: string; size: number; summary: MessageSummary }>;
 
+/** With `deferred`, the blob may still be on its way to disk: `durable` tells when it lands. */
+export type ReceivedDeferred = Received & Readonly<{ durable: Promise<void> }>;
+
+export async function receiveMessage(blobs: BlobStore, source: AsyncIterable<Uint8Array>, options?: { maxSize?: number }): Promise<Received>;
 export async function receiveMessage(
   blobs: BlobStore,
   source: AsyncIterable<Uint8Array>,
-  options: { maxSize?: number } = {},
-): Promise<Received> {
+  options: { maxSize?: number; deferred: true },
+): Promise<ReceivedDeferred>;
+export async function receiveMessage(
+  blobs: BlobStore,
+  source: AsyncIterable<Uint8Array>,
+  options: { maxSize?: number; deferred?: boolean } = {},
+): Promise<Received | ReceivedDeferred> {
   const scanner = new MessageScanner();
   async function* scanned() {
     for await (const chunk of source) {
@@ -18,6 +27,7 @@ export async function receiveMessage(
       yield chunk;
     }
   }
-  const { blobId, size } = await blobs.put(scanned(), options);
-  return { blobId, size, summary: scanner.finish() };
+  const { blobId, size, durable } = await blobs.put(scanned(), options);
+  const summary = scanner.finish();
+  return options.deferred ? { blobId, size, summary, durable: durable ?? Promise.resolve() } : { blobId, size, summary };
 }

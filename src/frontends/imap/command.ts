@@ -3,7 +3,7 @@
 // session's next state, and throws (ImapError, DomainError, BadArguments) to refuse.
 import type { Logger } from 'pino';
 import type { CommandContext } from '../../domain/event.ts';
-import type { Received } from '../../domain/message/intake.ts';
+import type { ReceivedDeferred } from '../../domain/message/intake.ts';
 import type { Runtime } from '../runtime.ts';
 import { ImapError } from './errors.ts';
 import type { Args } from './protocol/args.ts';
@@ -49,7 +49,7 @@ export interface ImapContext {
   /** resolves when the selected mailbox changes or `stop` resolves, whichever comes first */
   changed(stop: Promise<unknown>): Promise<void>;
   /** the message of an APPEND, streamed into the blob store as it arrived */
-  appended(): Promise<Received>;
+  appended(): Promise<ReceivedDeferred>;
   /** the time, ids and actor of a domain command issued by this session */
   commandContext(): CommandContext;
   /** resolves once every projection shows the log up to `position` */

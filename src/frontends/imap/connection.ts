@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { CommandContext } from '../../domain/event.ts';
-import { receiveMessage, type Received } from '../../domain/message/intake.ts';
+import { receiveMessage, type ReceivedDeferred } from '../../domain/message/intake.ts';
 import { commandContext } from '../context.ts';
 import { drained } from '../drained.ts';
 import type { Runtime } from '../runtime.ts';
@@ -42,7 +42,7 @@ export type ConnectionEnv = Readonly<{
   startTls?: SecureContext;
 }>;
 
-type Streamed = { sink: LiteralSink; size: number; written: number; received: Promise<Received> };
+type Streamed = { sink: LiteralSink; size: number; written: number; received: Promise<ReceivedDeferred> };
 
 export class ImapConnection implements ImapContext {
   readonly cid = randomBytes(6).toString('base64url');
@@ -144,7 +144,7 @@ export class ImapConnection implements ImapContext {
     });
   }
 
-  appended(): Promise<Received> {
+  appended(): Promise<ReceivedDeferred> {
     const streamed = this.streamed;
     this.streamed = null;
     if (!streamed) throw new BadArguments('Expected a message literal');
@@ -234,7 +234,7 @@ export class ImapConnection implements ImapContext {
     }
     if (streams) {
       const sink = new LiteralSink();
-      const received = receiveMessage(this.runtime.storage.blobs, sink, { maxSize: this.options.maxMessageSize });
+      const received = receiveMessage(this.runtime.storage.blobs, sink, { maxSize: this.options.maxMessageSize, deferred: true });
       received.catch(() => {}); // observed by APPEND; a dropped connection must not crash the process
       this.streamed = { sink, size: event.size, written: 0, received };
       if (event.size === 0) sink.end();

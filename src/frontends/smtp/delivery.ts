@@ -1,6 +1,8 @@
 // One mail transaction after DATA: the message streamed into the blob store, then one delivery
 // event per recipient mailbox and one outbound queue item for the remote recipients, all
-// awaited (each append resolves once durable) before the caller may answer `250`. A failure
+// awaited (each append resolves once durable) before the caller may answer `250`. The blob's
+// last write is not awaited on its own: each append checks the blob is stored and shares its
+// commit, so a message costs one fsync wait, not two. A failure
 // part-way leaves what was stored recorded in the resend index, so the client's retry
 // delivers the rest and nothing twice.
 import { v7 as uuidv7 } from 'uuid';
@@ -69,7 +71,7 @@ export class Deliverer {
     const single = targets.length === 1 ? targets[0]!.rcptTo : undefined;
     const trace = traceHeaders({ ...tx.trace, mailFrom, transactionId, date: new Date(ctx.now), ...(single && { recipient: single }) });
     const client = new ClientMessage(this.maxSize, trace.returnPath + trace.received);
-    const stored = await receiveMessage(this.runtime.storage.blobs, client.stored(data));
+    const { durable, ...stored } = await receiveMessage(this.runtime.storage.blobs, client.stored(data), { deferred: true });
     const contentHash = client.contentHash;
 
     const lease = await this.guard.acquire(plan(targets, contentHash, mailFrom).map((p) => p.key), ctx.now);
@@ -79,15 +81,19 @@ export class Deliverer {
       const remote = lease.fresh.filter((k) => k.destination === OUTBOUND).map((k) => k.rcptTo);
       const source = (rcptTo: string): MessageSource => ({ kind: 'delivery', mailFrom, rcptTo, clientAddress, transactionId, contentHash });
       const message = (rcptTo: string): NewMessage => ({ ...stored, internalDate: ctx.now, flags: [], source: source(rcptTo) });
-      const appends: Promise<{ position: number }>[] = local.map((k) => this.runtime.mail.deliver(k.destination, message(k.rcptTo), ctx));
+      const appends: Promise<{ position: number }>[] = local.map((k) =>
+        this.runtime.mail.deliver(k.destination, message(k.rcptTo), ctx, { blobsDeferred: true }),
+      );
       if (remote.length) {
         const queueId = uuidv7();
         const command = {
           type: 'queue', queueId, blobId: stored.blobId, start: Buffer.byteLength(trace.returnPath), size: stored.size,
           mailFrom, recipients: remote, clientAddress, transactionId, contentHash,
         } as const;
-        appends.push(this.runtime.handler.handle(outboundStream(queueId), outboundDecider, command, ctx));
+        appends.push(this.runtime.handler.handle(outboundStream(queueId), outboundDecider, command, ctx, { blobs: [stored.blobId] }));
       }
+      // A resend may append nothing: the blob must still be on disk before `250`.
+      appends.push(durable.then(() => ({ position: 0 })));
       const results = await Promise.allSettled(appends);
       for (const r of results) if (r.status === 'fulfilled') position = Math.max(position, r.value.position);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

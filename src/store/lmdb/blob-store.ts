@@ -18,7 +18,7 @@ export class LmdbBlobStore implements BlobStore {
     const upload = new BlobUpload(this.#layout, options.maxSize);
     try {
       for await (const piece of source) await upload.add(piece);
-      return await upload.seal();
+      return await upload.seal(options.deferred ?? false);
     } catch (error) {
       // The cause matters more than a failed cleanup, whose leftovers the next start sweeps.
       await upload.discard().catch(() => undefined);

@@ -39,15 +39,17 @@ export class BlobUpload {
     }
   }
 
-  /** Ends the upload: the blob is durable (stored now, or already before) when this resolves. */
-  async seal(): Promise<BlobRef> {
-    if (!this.#started) return this.#sealSmall();
+  /**
+   * Ends the upload: the blob is durable (stored now, or already before) when this resolves;
+   * `deferred`, its last write is only queued, and the ref's `durable` tells when it lands.
+   */
+  async seal(deferred = false): Promise<BlobRef> {
+    if (!this.#started) return this.#sealSmall(deferred);
     if (this.#filled > 0) await this.#writeChunk();
     await Promise.all(this.#writes.splice(0));
     const blobId = this.#hash.digest('hex');
     const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#chunks, uploadId: this.#id };
-    await durably(this.layout.root.transaction(() => this.layout.seal(blobId, manifest)));
-    return { blobId, size: this.#size };
+    return this.#sealed(blobId, () => this.layout.seal(blobId, manifest), deferred);
   }
 
   /** Drops everything written for this upload, once the writes still in flight have landed. */
@@ -58,18 +60,27 @@ export class BlobUpload {
   }
 
   /** Content that fits one chunk: chunk and manifest in one transaction, or nothing when already stored. */
-  async #sealSmall(): Promise<BlobRef> {
+  async #sealSmall(deferred: boolean): Promise<BlobRef> {
     const blobId = this.#hash.digest('hex');
     const bytes = this.#chunk.subarray(0, this.#filled);
     const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#filled > 0 ? 1 : 0, uploadId: this.#id };
-    await durably(
-      this.layout.root.transaction(() => {
-        if (this.layout.manifests.doesExist(blobId)) return;
-        if (this.#filled > 0) this.layout.chunks.put([this.#id, 0], bytes);
-        this.layout.manifests.put(blobId, manifest);
-      }),
-    );
-    return { blobId, size: this.#size };
+    return this.#sealed(blobId, () => {
+      if (this.layout.manifests.doesExist(blobId)) return;
+      if (this.#filled > 0) this.layout.chunks.put([this.#id, 0], bytes);
+      this.layout.manifests.put(blobId, manifest);
+    }, deferred);
+  }
+
+  /** The sealing transaction, awaited, or queued with its outcome in the ref's `durable`. */
+  async #sealed(blobId: string, write: () => void, deferred: boolean): Promise<BlobRef> {
+    const durable = durably(this.layout.root.transaction(write)).then(() => undefined);
+    if (!deferred) {
+      await durable;
+      return { blobId, size: this.#size };
+    }
+    // Handled here as well: the caller may fail before it gets to await it.
+    durable.catch(() => {});
+    return { blobId, size: this.#size, durable };
   }
 
   async #writeChunk(): Promise<void> {

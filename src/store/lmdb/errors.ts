@@ -39,6 +39,15 @@ export class StoreClosed extends Error {
   }
 }
 
+/** An append names a blob that is not stored (its write failed, or it never was). */
+export class MissingBlob extends Error {
+  readonly type = 'MissingBlob' as const;
+  constructor(readonly blobId: string) {
+    super(`blob ${blobId} is not stored: the events naming it are not appended`);
+    this.name = 'MissingBlob';
+  }
+}
+
 /** The work an append does for the read models inside its transaction failed; the append is retried without it. */
 export class InlineApplyFailed extends Error {
   readonly type = 'InlineApplyFailed' as const;

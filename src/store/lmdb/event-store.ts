@@ -1,7 +1,7 @@
 // The EventStore on LMDB. An append runs as one child transaction inside lmdb-js's batched
 // write transaction: its revision and event-id checks see every earlier append of the batch,
 // and a throw aborts only that append. Many appends in flight share one commit and one fsync.
-import type { RootDatabase } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import type { DomainEvent } from '../../domain/event.ts';
 import { checkAppendInput } from '../append-input.ts';
 import {
@@ -18,7 +18,7 @@ import {
   type Subscription,
 } from '../event-store.ts';
 import { durably } from './commit.ts';
-import { EventIdConflict, InlineApplyFailed, StoreClosed } from './errors.ts';
+import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
 import { EventLog } from './event-log.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
@@ -30,24 +30,28 @@ export class LmdbEventStore implements EventStore {
   readonly #appended = new AppendSignal();
   readonly #subscriptions = new Set<LiveSubscription>();
   readonly #appending = new Set<Promise<unknown>>();
+  /** the blobs' manifests (see blob-layout.ts): a blob is stored iff its manifest is */
+  readonly #blobManifests: Database<unknown, string>;
   #inline: InlineApply | undefined;
   #closed = false;
 
   constructor(root: RootDatabase) {
     this.#root = root;
     this.#log = new EventLog(root);
+    this.#blobManifests = root.openDB<unknown, string>('blobs', {});
   }
 
   async append(stream: string, events: readonly DomainEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     if (this.#closed) throw new StoreClosed();
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
-    const appending = this.#appendOnce(stream, events, expected, this.#inline).catch((error: unknown) => {
+    const blobs = options.blobs ?? [];
+    const appending = this.#appendOnce(stream, events, expected, blobs, this.#inline).catch((error: unknown) => {
       if (!(error instanceof InlineApplyFailed)) throw error;
       // The read models could not take these events here: the log takes them alone, and the
       // projection runner meets the cause when it applies them itself.
       this.#log.forgetNextPosition();
-      return this.#appendOnce(stream, events, expected, undefined);
+      return this.#appendOnce(stream, events, expected, blobs, undefined);
     });
     this.#appending.add(appending);
     try {
@@ -66,17 +70,32 @@ export class LmdbEventStore implements EventStore {
     this.#inline = apply;
   }
 
-  #appendOnce(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision, inline: InlineApply | undefined): Promise<Appended> {
-    return durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected, inline)));
+  #appendOnce(
+    stream: string,
+    events: readonly DomainEvent[],
+    expected: ExpectedRevision,
+    blobs: readonly string[],
+    inline: InlineApply | undefined,
+  ): Promise<Appended> {
+    return durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected, blobs, inline)));
   }
 
-  #appendInTransaction(stream: string, events: readonly DomainEvent[], expected: ExpectedRevision, inline: InlineApply | undefined): Appended {
+  #appendInTransaction(
+    stream: string,
+    events: readonly DomainEvent[],
+    expected: ExpectedRevision,
+    blobs: readonly string[],
+    inline: InlineApply | undefined,
+  ): Appended {
     // A retry of a batch that was stored is answered before the revision check: by now the
     // stream has moved past the revision the retry expects.
     const stored = events.map((event) => this.#log.positionOfEventId(event.meta.eventId));
     if (stored.some((position) => position !== undefined)) return this.#replayed(stream, events, stored);
     const actual = this.#log.streamRevision(stream);
     if (!meets(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
+    // Read inside this write: a blob sealed in an earlier commit, or earlier in this one, is seen.
+    const missing = blobs.find((blobId) => !this.#blobManifests.doesExist(blobId));
+    if (missing !== undefined) throw new MissingBlob(missing);
     const position = this.#log.write(stream, actual + 1, events);
     if (inline) {
       const first = position - events.length + 1;

@@ -26,14 +26,18 @@ export const append = command({
   async run(ctx, state, { name, flags, internalDate }) {
     const message = ctx.appended();
     const target = findMailbox(ctx.runtime.accounts, state.user.accountId, name, 'TryCreate');
-    const received = await message;
+    // The blob's last write may still be on its way to disk: the append checks it is stored
+    // and shares its commit, so OK still waits for both.
+    const { durable, ...received } = await message;
     if (received.size === 0) throw new ImapError('Cannot', 'An empty message cannot be stored');
     const cctx = ctx.commandContext();
     const appended = await ctx.runtime.mail.append(
       target.mailboxId,
       [{ ...received, internalDate: internalDate ?? cctx.now, flags, source: { kind: 'append' } }],
       cctx,
+      { blobsDeferred: true },
     );
+    await durable;
     await ctx.settle(appended.position);
     if (state.kind === 'selected' && state.mailbox.mailboxId === target.mailboxId) state.mailbox.dirty = true;
     return { code: `APPENDUID ${appended.uidValidity} ${appended.uids[0]}` };
