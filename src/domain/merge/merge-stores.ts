@@ -1,5 +1,6 @@
-// Merges another store into ours: reads both logs, plans each stream (plan.ts), copies the blobs
-// the new events reference, then appends stream by stream with the expected revision, so a
+// Merges another store into ours: reads the other store's log and ours where it parts from it,
+// plans each stream (plan.ts), copies the blobs the new events name, then appends stream by
+// stream (each append sharing its blobs' commit) with the expected revision, so a
 // server writing at the same time only makes the merge re-plan that stream. Each stream's
 // events go in one atomic append: a merge cut short leaves whole streams done or untouched, and
 // running it again finishes the rest (it appends nothing already there).
@@ -7,7 +8,6 @@ import type { BlobStore } from '../../store/blob-store.ts';
 import { WrongExpectedVersion, type EventStore } from '../../store/event-store.ts';
 import { eventOf, type CommandContext, type DomainEvent } from '../event.ts';
 import type { AccountEvent } from '../account/events.ts';
-import type { MessageAppended } from '../mailbox/events.ts';
 import { mergeStream, type MailboxMergeSummary, type MergeApplied } from './events.ts';
 import { planStream, streamOrder, type StreamPlan } from './plan.ts';
 
@@ -142,9 +142,11 @@ async function applyPlan(
   let mine = [...ourEvents];
   for (let attempt = 1; ; attempt++) {
     if (!plan.events.length) return plan;
-    report.blobsCopied += await copyBlobs(ours.blobs, theirs.blobs, plan.events);
+    const blobs = blobsOf(plan.events);
+    report.blobsCopied += await copyBlobs(ours.blobs, theirs.blobs, blobs);
     try {
-      await ours.events.append(plan.stream, plan.events, { expectedRevision: plan.expectedRevision < 0 ? 'no-stream' : plan.expectedRevision });
+      const expectedRevision = plan.expectedRevision < 0 ? 'no-stream' : plan.expectedRevision;
+      await ours.events.append(plan.stream, plan.events, { expectedRevision, ...(blobs.length && { blobs }) });
       report.appended += plan.events.length;
       if (plan.copied) report.copied += plan.events.length;
       return plan;
@@ -157,19 +159,34 @@ async function applyPlan(
   }
 }
 
-/** Blobs in flight at once: their durable commits share fsyncs (group commit). */
+/** Blob writes queued at once. */
 const BLOBS_IN_FLIGHT = 64;
 
-/** Blobs before the events that reference them: a message never points at bytes we lack. */
-async function copyBlobs(ours: BlobStore, theirs: BlobStore, events: readonly DomainEvent[]): Promise<number> {
-  const wanted = new Set<string>();
-  for (const e of events) if (e.type === 'MessageAppended') wanted.add((e as MessageAppended).data.blobId);
+/**
+ * The blobs events name: a message's, an outbound queue item's, a bounce's (an event's data names
+ * its message by `blobId`).
+ */
+function blobsOf(events: readonly DomainEvent[]): string[] {
+  const blobs = new Set<string>();
+  for (const e of events) {
+    const blobId = (e.data as { blobId?: unknown } | undefined)?.blobId;
+    if (typeof blobId === 'string') blobs.add(blobId);
+  }
+  return [...blobs];
+}
+
+/**
+ * Puts the blobs we lack, deferred: the append that names them (AppendOptions.blobs) shares their
+ * commit and fails rather than commit events whose bytes did not land, so a message never points
+ * at bytes we lack, and a merge waits for one fsync rather than one per batch of blobs.
+ */
+async function copyBlobs(ours: BlobStore, theirs: BlobStore, blobIds: readonly string[]): Promise<number> {
   const missing: string[] = [];
-  for (const blobId of wanted) if (!(await ours.has(blobId))) missing.push(blobId);
+  for (const blobId of blobIds) if (!(await ours.has(blobId))) missing.push(blobId);
   for (let i = 0; i < missing.length; i += BLOBS_IN_FLIGHT) {
     await Promise.all(
       missing.slice(i, i + BLOBS_IN_FLIGHT).map(async (blobId) => {
-        const stored = await ours.put(theirs.get(blobId));
+        const stored = await ours.put(theirs.get(blobId), { deferred: true });
         if (stored.blobId !== blobId) throw new Error(`blob ${blobId} of the other store has content hashing to ${stored.blobId}`);
       }),
     );
