@@ -105,6 +105,9 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   waitFor(position: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (position <= this.position) return Promise.resolve();
+    // An append of this process applied inline is in every read model once it resolves, before
+    // the runner's own loop has caught sight of it: the stored checkpoints tell.
+    if (this.entries.every((e) => (this.checkpoints.get(e.projection.name)?.position ?? 0) >= position)) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
