@@ -114,6 +114,23 @@ export const mailboxProjection: Projection = {
   },
 };
 
+/** Where a record's summary comes from, kept on the record under a symbol until it is read. */
+const SOURCE = Symbol('summary source');
+type Lazy = StoredMessage & { [SOURCE]: { view: MailboxView; mailboxId: string; summary?: MessageSummary } };
+
+/** One accessor shared by every record (a record is made for each message a command touches). */
+const LAZY_SUMMARY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Lazy): MessageSummary {
+    const source = this[SOURCE];
+    return (source.summary ??= source.view.summary(source.mailboxId, this.uid));
+  },
+  set(this: Lazy, value: MessageSummary) {
+    this[SOURCE].summary = value;
+  },
+};
+
 /** Summaries decoded lately, by mailbox and UID: a summary never changes once stored. */
 const SUMMARY_CACHE = 20_000;
 
@@ -155,16 +172,12 @@ export class MailboxView implements MessageLookup {
    */
   private withSummary(mailboxId: string, stored: StoredMessage): MessageRecord {
     if (this.options.eager) return { ...stored, summary: this.summary(mailboxId, stored.uid) };
-    let summary: MessageSummary | undefined;
-    return Object.defineProperty(stored, 'summary', {
-      enumerable: true,
-      configurable: true,
-      get: () => (summary ??= this.summary(mailboxId, stored.uid)),
-      set: (value: MessageSummary) => void (summary = value),
-    }) as MessageRecord;
+    (stored as Lazy)[SOURCE] = { view: this, mailboxId };
+    return Object.defineProperty(stored, 'summary', LAZY_SUMMARY) as MessageRecord;
   }
 
-  private summary(mailboxId: string, uid: number): MessageSummary {
+  /** A message's summary, from the cache or the view. */
+  summary(mailboxId: string, uid: number): MessageSummary {
     const key = `${mailboxId}/${uid}`;
     const cached = this.summaries.get(key);
     if (cached) {
