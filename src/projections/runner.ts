@@ -63,13 +63,17 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.failure;
   }
 
-  /** Catches up (rebuilding projections whose version changed), then follows the log unless told not to. */
+  /**
+   * Catches up (rebuilding projections whose version changed), then follows the log unless told
+   * not to. Either way, unless it stops at a past position, appends made through this process's
+   * store keep the read models current inside their own commits from then on (a CLI command
+   * beside a running server included).
+   */
   async start(follow = this.options.until === undefined): Promise<void> {
     for (const e of this.entries) if (e.checkpoint.version !== e.projection.version) await this.drop(e);
     await this.catchUp();
-    if (!follow) return;
-    this.store.applyInline?.(this.inline);
-    void this.follow();
+    if (this.options.until === undefined) this.store.applyInline?.(this.inline);
+    if (follow) void this.follow();
   }
 
   /** Applies everything in the log (up to `until`) that some projection has not applied yet. */

@@ -62,7 +62,9 @@ export class BlobUpload {
   /** Content that fits one chunk: chunk and manifest in one transaction, or nothing when already stored. */
   async #sealSmall(deferred: boolean): Promise<BlobRef> {
     const blobId = this.#hash.digest('hex');
-    const bytes = this.#chunk.subarray(0, this.#filled);
+    // A copy the size of the content: lmdb-js holds what it writes until the commit, and a
+    // deferred seal may wait for one; a view would hold the whole chunk buffer that long.
+    const bytes = Buffer.from(this.#chunk.subarray(0, this.#filled));
     const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#filled > 0 ? 1 : 0, uploadId: this.#id };
     return this.#sealed(blobId, () => {
       if (this.layout.manifests.doesExist(blobId)) return;
