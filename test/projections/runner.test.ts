@@ -49,6 +49,18 @@ describe('projection runner', () => {
     });
   });
 
+  it('keeps the read models current in the appends of a process that does not follow the log (a CLI command)', async () => {
+    await withTempRuntime(async (runtime) => {
+      const ctx = userContext(runtime);
+      const accountId = await runtime.mail.createAccount('cli@example.test', ctx);
+      const inbox = await runtime.mail.mailbox(accountId, 'INBOX');
+      const appended = await runtime.mail.append(inbox.mailboxId, [newMessage()], ctx);
+      // Nothing catches up here: the append itself left the view and every checkpoint there.
+      assert.equal(runtime.mailboxes.status(inbox.mailboxId)!.messages, 1);
+      await runtime.runner.waitFor(appended.position);
+    }, false);
+  });
+
   it('reports changes and expunges since a MODSEQ', async () => {
     await withTempRuntime(async (runtime) => {
       const ctx = userContext(runtime);
