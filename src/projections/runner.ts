@@ -156,13 +156,18 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       // Appends of this process usually carry their read-model changes in their own commit
       // (see inline below): then there is nothing left to write.
       const last = batch[batch.length - 1]?.position ?? 0;
-      const done = this.entries.every((e) => (this.checkpoints.get(e.projection.name)?.position ?? 0) >= last);
+      const done = this.entries.every((e) => this.stored(e) >= last);
       if (!done) {
+        const first = batch[0]!.position;
+        const seen = await this.fillGaps(first);
         await durably(this.root.transaction(() => {
           for (const entry of this.entries) {
             // Another process (the CLI beside a running server) may have applied some of these
             // already: the stored checkpoint, read inside this write transaction, decides.
-            const from = this.checkpoints.get(entry.projection.name)?.position ?? 0;
+            const from = this.stored(entry);
+            // Behind the batch, with events in between it has not applied (rebuilt meanwhile by
+            // another process): not now, or those would be skipped for good.
+            if (from < first - 1 && seen.get(entry) !== from) continue;
             this.evolve(entry, batch.filter((r) => r.position > from));
           }
         }));
@@ -176,6 +181,36 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     const reached = this.position;
     this.waiters = this.waiters.filter((w) => (w.position <= reached ? (w.resolve(), false) : true));
     this.emit('applied', batch);
+  }
+
+  /** The checkpoint as stored (another process may have moved it); in a transaction, as of it. */
+  private stored(entry: Entry): number {
+    return this.checkpoints.get(entry.projection.name)?.position ?? 0;
+  }
+
+  /**
+   * Brings each read model whose stored checkpoint is behind `first` (another process dropped
+   * and is rebuilding it) up to just before `first` from the log. Returns, for those found to
+   * have nothing left to apply before `first`, the checkpoint at which that was seen.
+   */
+  private async fillGaps(first: number): Promise<Map<Entry, number>> {
+    const seen = new Map<Entry, number>();
+    for (const entry of this.entries) {
+      for (;;) {
+        const from = this.stored(entry);
+        if (from >= first - 1) break;
+        const page = (await this.store.readAll({ from: from + 1, limit: PAGE })).filter((r) => r.position < first);
+        if (!page.length) {
+          seen.set(entry, from);
+          break;
+        }
+        await durably(this.root.transaction(() => {
+          // Moved meanwhile (the other process went on): look again.
+          if (this.stored(entry) === from) this.evolve(entry, page);
+        }));
+      }
+    }
+    return seen;
   }
 
   /**

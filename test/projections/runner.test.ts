@@ -1,8 +1,9 @@
 // The runner refuses to skip what it does not understand, and the views answer what sessions ask.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { userContext, withTempRuntime } from '../helpers/runtime.ts';
-import { ProjectionStopped } from '../../src/projections/runner.ts';
+import { dumpProjections, settled, userContext, withTempRuntime } from '../helpers/runtime.ts';
+import { ProjectionRunner, ProjectionStopped } from '../../src/projections/runner.ts';
+import { PROJECTIONS } from '../../src/frontends/runtime.ts';
 import { newMessage } from '../../src/domain/mailbox/fixtures.ts';
 
 describe('projection runner', () => {
@@ -59,6 +60,30 @@ describe('projection runner', () => {
       assert.equal(runtime.mailboxes.status(inbox.mailboxId)!.messages, 1);
       await runtime.runner.waitFor(appended.position);
     }, false);
+  });
+
+  it('a live batch does not skip what a rebuild by another process has not reached yet', async () => {
+    await withTempRuntime(async (runtime) => {
+      const ctx = userContext(runtime);
+      const accountId = await runtime.mail.createAccount('gap@example.test', ctx);
+      const inbox = await runtime.mail.mailbox(accountId, 'INBOX');
+      for (let i = 0; i < 5; i++) await runtime.mail.append(inbox.mailboxId, [newMessage()], ctx);
+      await settled(runtime);
+      const expected = dumpProjections(runtime);
+      // What `postlog rebuild` beside the server leaves half-way: the mailbox view dropped and
+      // replayed only up to an early position.
+      const halfway = (await runtime.storage.events.headPosition()) - 3;
+      const other = new ProjectionRunner(runtime.storage.root, runtime.storage.events, PROJECTIONS, { until: halfway });
+      await other.rebuild(['mailboxes']);
+      // A new event now reaches the server's runner while the view lags behind it.
+      const { position } = await runtime.mail.append(inbox.mailboxId, [newMessage()], ctx);
+      await runtime.runner.waitFor(position);
+      assert.equal(runtime.mailboxes.status(inbox.mailboxId)!.messages, 6, 'the view has every message, none skipped');
+      const live = dumpProjections(runtime).mailboxes;
+      assert.ok(expected.mailboxes!.length < live!.length);
+      await runtime.runner.rebuild(['mailboxes']);
+      assert.deepEqual(live, dumpProjections(runtime).mailboxes, 'the live view equals a full replay of the log');
+    });
   });
 
   it('reports changes and expunges since a MODSEQ', async () => {
