@@ -111,7 +111,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     if (position <= this.position) return Promise.resolve();
     // An append of this process applied inline is in every read model once it resolves, before
     // the runner's own loop has caught sight of it: the stored checkpoints tell.
-    if (this.entries.every((e) => (this.checkpoints.get(e.projection.name)?.position ?? 0) >= position)) return Promise.resolve();
+    if (this.entries.every((e) => this.stored(e) >= position)) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 

@@ -37,13 +37,13 @@ export async function fetchData(record: MessageRecord, items: readonly FetchItem
         out.push([`RFC822.SIZE ${record.size}`]);
         break;
       case 'ENVELOPE':
-        out.push([`ENVELOPE ${rendered(record.summary.envelope, envelope)}`]);
+        out.push([`ENVELOPE ${rendered(ENVELOPES, record.summary.envelope, envelope)}`]);
         break;
       case 'BODY':
-        out.push([`BODY ${rendered(record.summary.body, bodyOf)}`]);
+        out.push([`BODY ${rendered(BODIES, record.summary.body, (body) => bodyStructure(body, false))}`]);
         break;
       case 'BODYSTRUCTURE':
-        out.push([`BODYSTRUCTURE ${rendered(record.summary.body, bodyStructureOf)}`]);
+        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, record.summary.body, (body) => bodyStructure(body, true))}`]);
         break;
       case 'section':
         out.push([`${label(item)} `, ...(await sectionBytes(record, item, blobs))]);
@@ -57,14 +57,12 @@ export async function fetchData(record: MessageRecord, items: readonly FetchItem
 }
 
 // A summary never changes once stored, and the view hands out the same object for the same
-// message while it is in its cache: its rendering is kept beside it, per rendering function.
-const renderings = new WeakMap<(part: never) => string, WeakMap<object, string>>();
-const bodyOf = (body: Parameters<typeof bodyStructure>[0]) => bodyStructure(body, false);
-const bodyStructureOf = (body: Parameters<typeof bodyStructure>[0]) => bodyStructure(body, true);
+// message while it is in its cache: each rendering of it is kept beside it.
+const ENVELOPES = new WeakMap<object, string>();
+const BODIES = new WeakMap<object, string>();
+const STRUCTURES = new WeakMap<object, string>();
 
-function rendered<T extends object>(part: T, render: (part: T) => string): string {
-  let cache = renderings.get(render as (part: never) => string);
-  if (!cache) renderings.set(render as (part: never) => string, (cache = new WeakMap()));
+function rendered<T extends object>(cache: WeakMap<object, string>, part: T, render: (part: T) => string): string {
   let text = cache.get(part);
   if (text === undefined) cache.set(part, (text = render(part)));
   return text;
