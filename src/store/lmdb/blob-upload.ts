@@ -15,7 +15,9 @@ export class BlobUpload {
   readonly #writes: Promise<unknown>[] = [];
   #size = 0;
   #chunks = 0;
-  #chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  // Grown to CHUNK_SIZE as content arrives: most mail is far smaller than a chunk, and a
+  // chunk-sized buffer for each would cost more to allocate than the message to store.
+  #chunk = Buffer.allocUnsafe(0);
   #filled = 0;
   /** whether anything was written yet: a message smaller than a chunk is written in one commit at seal */
   #started = false;
@@ -32,6 +34,7 @@ export class BlobUpload {
     this.#hash.update(piece);
     for (let offset = 0; offset < piece.length; ) {
       const taken = Math.min(piece.length - offset, CHUNK_SIZE - this.#filled);
+      this.#reserve(this.#filled + taken);
       this.#chunk.set(piece.subarray(offset, offset + taken), this.#filled);
       this.#filled += taken;
       offset += taken;
@@ -91,12 +94,21 @@ export class BlobUpload {
       this.#started = true;
       this.#track(this.layout.uploads.put(this.#id, { pid: process.pid, startedAt: Date.now() }));
     }
-    const bytes = this.#filled === CHUNK_SIZE ? this.#chunk : this.#chunk.subarray(0, this.#filled);
-    // A fresh buffer per chunk: lmdb-js holds on to `bytes` until its commit.
+    const bytes = this.#filled === this.#chunk.length ? this.#chunk : this.#chunk.subarray(0, this.#filled);
+    // A fresh buffer per chunk: lmdb-js holds on to `bytes` until its commit. Content that
+    // filled one chunk is likely to fill the next.
     this.#chunk = Buffer.allocUnsafe(CHUNK_SIZE);
     this.#filled = 0;
     this.#track(this.layout.chunks.put([this.#id, this.#chunks++], bytes));
     if (this.#writes.length > MAX_WRITES_IN_FLIGHT) await this.#writes.shift();
+  }
+
+  /** Makes the chunk buffer hold at least `size` bytes (at most CHUNK_SIZE), keeping what it has. */
+  #reserve(size: number): void {
+    if (size <= this.#chunk.length) return;
+    const grown = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, Math.max(size, 2 * this.#chunk.length, 4096)));
+    this.#chunk.copy(grown, 0, 0, this.#filled);
+    this.#chunk = grown;
   }
 
   #track(write: Promise<unknown>): void {
