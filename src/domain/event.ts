@@ -41,6 +41,15 @@ export type CommandContext = Readonly<{
 }>;
 
 /** Builds an event stamped from the command context. */
+/**
+ * A copy of an event's data with some fields replaced. Properties are copied as they are
+ * defined, not read: one a store decodes only when first read (a message's summary) stays
+ * undecoded, and is stored again as it was read.
+ */
+export function withFields<D extends object>(data: D, fields: Partial<D>): D {
+  return Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(data)) as D, fields);
+}
+
 export function eventOf<T extends string, D>(
   type: T,
   data: D,

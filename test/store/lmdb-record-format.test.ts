@@ -4,8 +4,10 @@
 // this layout that no longer reads.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import { recordEncoder } from '../../src/store/lmdb/record-codec.ts';
+import { withFields } from '../../src/domain/event.ts';
 import { anEvent } from './contract.ts';
 import { openTempStorage } from './temp-storage.ts';
 
@@ -54,6 +56,12 @@ describe('lmdb: the record of a message summary', () => {
       const copied = (await b.storage.events.readStream('mailbox-m1')).map((r) => r.event);
       assert.deepEqual(copied, events);
       assert.deepEqual({ ...copied[0]!.data as object }, events[0]!.data, 'a spread copies the summary too');
+
+      // As a merge places a copy under another UID: the summary goes along, decoded or not.
+      const moved = copied.map((e) => ({ ...e, data: withFields(e.data as { uid: number }, { uid: 9 }), meta: { ...e.meta, eventId: randomUUID() } }));
+      await b.storage.events.append('mailbox-m2', moved);
+      const again = (await b.storage.events.readStream('mailbox-m2')).map((r) => r.event.data);
+      assert.deepEqual(again, events.map((e) => ({ ...(e.data as object), uid: 9 })));
     } finally {
       await a.close();
       await b.close();

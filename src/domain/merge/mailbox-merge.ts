@@ -1,9 +1,9 @@
 // The merge rules for one mailbox, as pure functions of two stores' histories of it
 // (ARCHITECTURE.md, "Merge"). `mergedMailbox` decides the result and does not depend on which
 // store is "ours"; `decideMailboxMerge` says what to append on ours to reach it.
-import { eventOf, type CommandContext } from '../event.ts';
+import { eventOf, withFields, type CommandContext } from '../event.ts';
 import type { FlagsChanged, MailboxEvent, MessageAppended, MessagesExpunged } from '../mailbox/events.ts';
-import { laterRecord, type FlagRecord, type MailboxSide, type Placement } from './placements.ts';
+import { compare, compareMessages, laterRecord, sameMessage, type FlagRecord, type MailboxSide, type Placement } from './placements.ts';
 
 export type MergedMessage = Readonly<{ uid: number; placement: Placement; flags: string[]; renumbered: boolean }>;
 
@@ -37,16 +37,16 @@ export function mergedMailbox(a: MailboxSide, b: MailboxSide): Map<number, Merge
   // A UID stays with a message only if each store either holds that very message there or
   // never got that far; a UID a store gave to something else, or expunged, is spent.
   const claimable = (p: Placement) =>
-    sides.every((s) => s.current.get(p.uid)?.ident === p.ident || p.uid >= s.uidNext);
+    sides.every((s) => sameMessage(s.current.get(p.uid), p) || p.uid >= s.uidNext);
 
   const result = new Map<number, MergedMessage>();
   const homeless: Placement[] = [];
   for (const [key, list] of candidates) {
-    list.sort((x, y) => x.uid - y.uid || compare(x.placedBy, y.placedBy) || compare(x.ident, y.ident));
+    list.sort((x, y) => x.uid - y.uid || compare(x.placedBy, y.placedBy) || compareMessages(x, y));
     const kept = list.find(claimable);
     const flags = mergedFlags(a, b, key);
     if (kept) result.set(kept.uid, { uid: kept.uid, placement: kept, flags, renumbered: false });
-    else homeless.push([...list].sort((x, y) => compare(x.placedBy, y.placedBy) || compare(x.ident, y.ident))[0]!);
+    else homeless.push([...list].sort((x, y) => compare(x.placedBy, y.placedBy) || compareMessages(x, y))[0]!);
   }
   // Each conflicting message gets a new UID above both stores' UIDNEXT, in arrival order.
   homeless.sort(
@@ -98,7 +98,7 @@ export function decideMailboxMerge(all: MailboxSide, other: MailboxSide, ctx: Co
   const gone: number[] = [];
   const moving: number[] = [];
   for (const [uid, placement] of ours.current) {
-    if (target.get(uid)?.placement.ident === placement.ident) continue;
+    if (sameMessage(target.get(uid)?.placement, placement)) continue;
     if (aliveKeys.has(placement.key)) moving.push(uid);
     else gone.push(uid);
   }
@@ -117,7 +117,7 @@ export function decideMailboxMerge(all: MailboxSide, other: MailboxSide, ctx: Co
   const changes: { uid: number; added: string[]; removed: string[] }[] = [];
   for (const [uid, message] of target) {
     const placement = ours.current.get(uid);
-    if (placement?.ident !== message.placement.ident) continue;
+    if (!sameMessage(placement, message.placement)) continue;
     const now = ours.flagsNow.get(uid) ?? [];
     const has = new Set(now.map((f) => f.toLowerCase()));
     const wanted = new Set(message.flags.map((f) => f.toLowerCase()));
@@ -131,12 +131,12 @@ export function decideMailboxMerge(all: MailboxSide, other: MailboxSide, ctx: Co
     events.push(eventOf('FlagsChanged', { mailboxId, modseq: ++modseq, changes }, ctx) satisfies FlagsChanged);
   }
 
-  const arriving = [...target.values()].filter((m) => ours.current.get(m.uid)?.ident !== m.placement.ident).sort((x, y) => x.uid - y.uid);
+  const arriving = [...target.values()].filter((m) => !sameMessage(ours.current.get(m.uid), m.placement)).sort((x, y) => x.uid - y.uid);
   for (const m of arriving) {
     const from = oursByKey.get(m.placement.key)?.uid;
     if (from === undefined) counts.added++;
     const merged = { key: m.placement.key, placedBy: m.placement.placedBy, ...(from !== undefined && { renumberedFrom: from }) };
-    const data = { ...m.placement.message, mailboxId, flags: m.flags, uid: m.uid, modseq: ++modseq, merged };
+    const data = withFields(m.placement.message, { mailboxId, flags: m.flags, uid: m.uid, modseq: ++modseq, merged });
     events.push(eventOf('MessageAppended', data, ctx) satisfies MessageAppended);
   }
   return { events, counts };
@@ -152,8 +152,4 @@ function within(side: MailboxSide, scope: ReadonlySet<string>): MailboxSide {
     flagsNow.set(uid, side.flagsNow.get(uid)!);
   }
   return { ...side, current, flagsNow };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

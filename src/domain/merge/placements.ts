@@ -40,14 +40,26 @@ export function currentKey(recorded: string): string {
 /** One copy of a message in the mailbox. */
 export type Placement = Readonly<{
   key: string;
-  /** key and emailId: two stores agree on a UID only when they put the same `ident` there */
-  ident: string;
   uid: number;
   /** the event that first placed this copy */
   placedBy: string;
   /** as the event that put it at `uid` gave it (its uid, modseq and merge record are that event's) */
   message: MessageAppended['data'];
 }>;
+
+/** Two stores agree on a UID only when they put the same message there: same key and emailId. */
+export function sameMessage(a: Placement | undefined, b: Placement | undefined): boolean {
+  return a !== undefined && b !== undefined && a.key === b.key && a.message.emailId === b.message.emailId;
+}
+
+/** A total order of placements of one key that both stores compute alike: by key, then emailId. */
+export function compareMessages(a: Placement, b: Placement): number {
+  return compare(a.key, b.key) || compare(a.message.emailId, b.message.emailId);
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** The latest word on one flag of one message. */
 export type FlagRecord = Readonly<{ flag: string; present: boolean; at: string; origin: string; eventId: string }>;
@@ -156,7 +168,7 @@ export class SideBuilder {
           this.occurrences.set(base, n);
           key = n === 1 ? base : `${base}#${n}`;
         }
-        const placement: Placement = { key, ident: `${key}\n${message.emailId}`, uid, placedBy: merged?.placedBy ?? eventId, message };
+        const placement: Placement = { key, uid, placedBy: merged?.placedBy ?? eventId, message };
         this.touch(key);
         side.current.set(uid, placement);
         side.flagsNow.set(uid, message.flags);
