@@ -36,7 +36,7 @@ export const recordEncoder = {
       const record = packr.unpack(bytes, end) as { event?: { data?: { summary?: unknown } } };
       const data = record?.event?.data;
       // A view into the reader's buffer, which the next read reuses: kept as a copy.
-      if (data?.summary instanceof Uint8Array) deferSummary(data, Buffer.from(data.summary));
+      if (data?.summary instanceof Uint8Array) deferSummary(data, copyOf(data.summary));
       return record;
     } catch (error) {
       return new Undecodable(`undecodable MessagePack (${error instanceof Error ? error.message : String(error)})`);
@@ -65,6 +65,13 @@ const DEFERRED_SUMMARY: PropertyDescriptor = {
     Object.defineProperty(this, 'summary', { value, enumerable: true, configurable: true, writable: true });
   },
 };
+
+/** A copy of a view (allocUnsafe and set: measured about twice as fast as Buffer.from of a view). */
+function copyOf(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafe(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
 
 function deferSummary(data: Deferred, bytes: Uint8Array): void {
   Object.defineProperty(data, PACKED, { value: bytes, configurable: true });
