@@ -64,7 +64,7 @@ function load(port: number, files: readonly string[], mode: Mode): Run {
   return { messages: files.length * PER_SAMPLE, seconds };
 }
 
-async function postlog(files: readonly string[], greetingPauseMs: number): Promise<{ runs: Record<Mode, Run>; stored: number }> {
+async function postlog(files: readonly string[], greetingPassHours: number): Promise<{ runs: Record<Mode, Run>; stored: number }> {
   const dir = tempDir('postlog-bench-smtp-');
   const config = loadConfig(undefined, { POSTLOG_DOMAINS: 'example.test' });
   const setup = await openRuntime(dir.path, { follow: true, config });
@@ -76,7 +76,7 @@ async function postlog(files: readonly string[], greetingPauseMs: number): Promi
   // after the first would be taken for a resend and not delivered again.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, dir.path], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, FIXTURE_RESEND_WINDOW_HOURS: '0', FIXTURE_GREETING_PAUSE_MS: String(greetingPauseMs) },
+    env: { ...process.env, FIXTURE_RESEND_WINDOW_HOURS: '0', FIXTURE_GREETING_PASS_HOURS: String(greetingPassHours) },
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   try {
@@ -108,18 +108,19 @@ async function main(): Promise<void> {
     console.log(`load: smtp-source, ${SESSIONS} concurrent sessions, each sample ${PER_SAMPLE} times (${SAMPLES * PER_SAMPLE} messages per run)`);
     console.log('reuse: many messages per connection (-d); connect: a connection per message\n');
 
-    // postlog greets after a pause that catches early talkers (100 ms by default); Postfix's
-    // smtpd greets at once. Both are measured: as shipped, and greeting at once like Postfix.
+    // postlog greets after a pause that catches early talkers (100 ms), which a client that once
+    // waited for it skips for a day; Postfix's smtpd greets at once. Both are measured: as
+    // shipped, and with every connection waiting, as for clients never seen before.
     const settings = [
-      { label: 'postlog', pause: 100 },
-      { label: 'postlog, no greeting pause', pause: 0 },
+      { label: 'postlog', passHours: 24 },
+      { label: 'postlog, every greeting paused', passHours: 0 },
     ];
     const ours: { label: string; runs: Record<Mode, Run> }[] = [];
-    for (const { label, pause } of settings) {
-      const run = await postlog(files, pause);
+    for (const { label, passHours } of settings) {
+      const run = await postlog(files, passHours);
       ours.push({ label, runs: run.runs });
-      for (const mode of MODES) console.log(`${label.padEnd(27)} ${mode.padEnd(8)} ${show(run.runs[mode])}`);
-      console.log(`${''.padEnd(27)} ${run.stored} messages in the INBOX afterwards`);
+      for (const mode of MODES) console.log(`${label.padEnd(31)} ${mode.padEnd(8)} ${show(run.runs[mode])}`);
+      console.log(`${''.padEnd(31)} ${run.stored} messages in the INBOX afterwards`);
     }
 
     const missing = postfixMissing();
@@ -133,8 +134,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
       const theirs = { reuse: load(postfix.port, files, 'reuse'), connect: load(postfix.port, files, 'connect') };
       await new Promise((r) => setTimeout(r, 1000));
-      for (const mode of MODES) console.log(`${'postfix'.padEnd(27)} ${mode.padEnd(8)} ${show(theirs[mode])}`);
-      console.log(`${''.padEnd(27)} ${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`);
+      for (const mode of MODES) console.log(`${'postfix'.padEnd(31)} ${mode.padEnd(8)} ${show(theirs[mode])}`);
+      console.log(`${''.padEnd(31)} ${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`);
       console.log('');
       for (const { label, runs } of ours) {
         for (const mode of MODES) console.log(`ratio ${label} / postfix, ${mode}: ${(rate(runs[mode]) / rate(theirs[mode])).toFixed(2)}`);

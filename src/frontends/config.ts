@@ -66,6 +66,9 @@ const schema = z
         /** milliseconds the greeting waits; a client that talks before it is refused as an
          * early talker (0: greet at once, no early-talker check) */
         greetingPauseMs: z.number().int().min(0).max(10_000).default(100),
+        /** hours a client address that waited for its greeting is greeted at once (0: every
+         * connection waits) */
+        greetingPassHours: z.number().min(0).max(720).default(24),
       })
       .strict()
       .prefault({}),

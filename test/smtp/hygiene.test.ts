@@ -201,4 +201,25 @@ describe('the greeting pause', () => {
       await eager.stop();
     }
   });
+
+  it('is skipped by a client that once waited for its greeting, for greetingPassHours, and never by an early talker', async () => {
+    const screened = await startHarness({ smtp: { greetingPauseMs: 800 } });
+    try {
+      assert.match(await talkAfter(screened.ports.smtp, 200), /^421 /m, 'an early talker is refused');
+      assert.match(await talkAfter(screened.ports.smtp, 200), /^421 /m, 'and is screened again on its next connection');
+      assert.match(await talkAfter(screened.ports.smtp, 1200), /^250[- ]/m, 'a client that waits is greeted');
+      const next = await talkAfter(screened.ports.smtp, 200);
+      assert.match(next, /^220 /m, 'its next connection is greeted at once');
+      assert.doesNotMatch(next, /^421 /m);
+    } finally {
+      await screened.stop();
+    }
+    const always = await startHarness({ smtp: { greetingPauseMs: 800, greetingPassHours: 0 } });
+    try {
+      assert.match(await talkAfter(always.ports.smtp, 1200), /^250[- ]/m);
+      assert.match(await talkAfter(always.ports.smtp, 200), /^421 /m, 'with no pass, every connection waits');
+    } finally {
+      await always.stop();
+    }
+  });
 });

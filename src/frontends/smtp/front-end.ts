@@ -9,7 +9,7 @@ import type { FrontEnd, Listener, ServerContext, Started } from '../server.ts';
 import type { TlsMaterial } from '../tls.ts';
 import { ResendGuard } from './dedup.ts';
 import { Deliverer } from './delivery.ts';
-import { ConnectionLimiter } from './limits.ts';
+import { ConnectionLimiter, GreetingScreen } from './limits.ts';
 import { libraryLogger } from './logger.ts';
 import type { ListenerKind } from './policy.ts';
 import { gatekeeper } from './session.ts';
@@ -74,6 +74,7 @@ export async function startSmtp(settings: SmtpSettings): Promise<Started> {
   const guard = new ResendGuard(runtime.resends, runtime.runner, config.smtp.resendWindowHours * 3600_000);
   const deliverer = new Deliverer(runtime, guard, config.limits.maxMessageSize);
   const limiter = new ConnectionLimiter(config.smtp.maxConnectionsPerClient);
+  const screen = new GreetingScreen(config.smtp.greetingPauseMs, config.smtp.greetingPassHours * 3600_000);
   const chosen = LISTENERS.filter((s) => !settings.services || settings.services.includes(s.service));
 
   const servers: PostlogSmtpServer[] = [];
@@ -82,7 +83,7 @@ export async function startSmtp(settings: SmtpSettings): Promise<Started> {
     for (const spec of chosen) {
       const log = logger.child({ listener: spec.service });
       const handlers = gatekeeper({ listener: spec.kind, runtime, config, logger: log, deliverer, limiter });
-      const server = new PostlogSmtpServer({ ...serverOptions(spec, settings, log), ...handlers }, config.smtp.greetingPauseMs);
+      const server = new PostlogSmtpServer({ ...serverOptions(spec, settings, log), ...handlers }, screen);
       // A client that resets its connection is no reason to stop serving the others.
       server.on('error', (err) => log.debug({ err }, 'connection error'));
       servers.push(server);

@@ -5,6 +5,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type net from 'node:net';
 import type tls from 'node:tls';
+import { GreetingScreen } from './limits.ts';
 
 const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -13,16 +14,16 @@ type Send = (code: number, data?: string | string[] | null, context?: string | f
 export class PostlogSmtpServer extends SMTPServer {
   constructor(
     options: SMTPServerOptions,
-    /** how long the greeting waits for an early talker to give itself away */
-    private readonly greetingPauseMs = 100,
+    /** how long the greeting waits for an early talker to give itself away, and for whom */
+    private readonly screen = new GreetingScreen(100, 0),
   ) {
     super(options);
   }
 
   /**
    * The library's own connect, but for the pause before the greeting: the library holds every
-   * greeting 100 ms to catch clients that talk first; here that pause is configured, and 0
-   * greets at once (as Postfix's smtpd does).
+   * greeting 100 ms to catch clients that talk first; here the screen says how long (0 greets at
+   * once, as Postfix's smtpd does), and learns which clients waited quietly.
    */
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: Parameters<SMTPServer['connect']>[1]): void {
     const connection = new SMTPConnection(this, socket, socketOptions);
@@ -35,8 +36,14 @@ export class PostlogSmtpServer extends SMTPServer {
         connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false);
         return;
       }
-      if (this.greetingPauseMs === 0) connection.connectionReady();
-      else setTimeout(() => connection.connectionReady(), this.greetingPauseMs).unref();
+      const pause = this.screen.pauseFor(connection.remoteAddress);
+      if (pause === 0) return connection.connectionReady();
+      setTimeout(() => {
+        // A client that talked first has been told 421 and is closing by now.
+        if (connection._closing || connection._closed) return;
+        this.screen.passed(connection.remoteAddress);
+        connection.connectionReady();
+      }, pause).unref();
     });
     const send: Send = connection.send.bind(connection);
     connection.send = (code, data, context) =>
