@@ -34,7 +34,7 @@ export function resendDigest(key: ResendKey): string {
 const hourOf = (iso: string) => iso.slice(0, 13);
 
 // Keys: ['mailbox', mailboxId] -> accountId; ['seen', digest] -> DeliveryRecord;
-// ['expires', hour, digest] -> 1.
+// ['expires', hour, digest] -> 1; ['pruned'] -> the hour of log time last pruned at.
 function record(kv: KeyValue, key: ResendKey, value: DeliveryRecord): void {
   const digest = resendDigest(key);
   kv.put(['seen', digest], value);
@@ -42,6 +42,11 @@ function record(kv: KeyValue, key: ResendKey, value: DeliveryRecord): void {
 }
 
 function prune(kv: KeyValue, now: string): void {
+  // Expiry goes by the hour: once an hour's cutoff is applied, the events of that hour have
+  // nothing more to drop (checked here rather than by a scan of the expiry keys per event).
+  const hour = hourOf(now);
+  if (kv.get<string>(['pruned']) === hour) return;
+  kv.put(['pruned'], hour);
   const cutoff = hourOf(new Date(Date.parse(now) - RETENTION_HOURS * 3600_000).toISOString());
   const old: (readonly (string | number)[])[] = [];
   for (const { key } of kv.children(['expires'])) {
