@@ -1,10 +1,11 @@
 // The mailbox view: every message by UID with its flags and MODSEQ, the mailbox's counters,
 // and the change feed ("what changed and what was expunged since MODSEQ n").
 import type { Database } from 'lmdb';
-import type { AppendedMessage, MailboxEvent } from '../domain/mailbox/events.ts';
+import type { AppendedMessage, MailboxEvent, MessageAppended } from '../domain/mailbox/events.ts';
 import type { MessageLookup } from '../domain/mail-service.ts';
 import { hasFlag } from '../domain/mailbox/flags.ts';
 import type { MessageSummary } from '../domain/message/summary.ts';
+import { packedSummaryOf, packSummary, unpackSummary } from '../store/deferred-summary.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 
@@ -33,7 +34,8 @@ export type Changes = { changed: MessageRecord[]; expunged: number[]; highestMod
 type StoredMessage = Omit<MessageRecord, 'summary'>;
 
 // Keys: ['status', mailboxId] -> MailboxStatus; ['msg', mailboxId, uid] -> StoredMessage;
-// ['sum', mailboxId, uid] -> MessageSummary (envelope, structure: written once, large);
+// ['sum', mailboxId, uid] -> the MessageSummary's bytes as the log stores them (envelope,
+// structure: written once, large; a view written before holds the decoded map);
 // ['mod', mailboxId, modseq, uid] -> 1 (message changed at modseq); ['gone', mailboxId, modseq] -> uids
 // Flags change often and the summary never: kept apart, a flag change or a FETCH FLAGS never
 // decodes or rewrites the summary.
@@ -57,11 +59,16 @@ function evolve(kv: KeyValue, event: MailboxEvent): void {
   if (!status) throw new Error(`${event.type} for mailbox ${mailboxId} before it was initialized`);
   switch (event.type) {
     case 'MessageAppended': {
-      const { mailboxId: _, summary, ...appended } = event.data;
       // A copy a merge placed keeps the placement it had, so its POP3 UIDL does not change.
-      const message: StoredMessage = { ...appended, placedBy: appended.merged?.placedBy ?? placedBy };
+      const fields: Record<string, unknown> = {};
+      for (const key of Object.keys(event.data) as (keyof MessageAppended['data'])[]) {
+        if (key !== 'mailboxId' && key !== 'summary') fields[key] = event.data[key];
+      }
+      const message = { ...fields, placedBy: event.data.merged?.placedBy ?? placedBy } as StoredMessage;
       kv.put(['msg', mailboxId, message.uid], message);
-      kv.put(['sum', mailboxId, message.uid], summary);
+      // Stored encoded as the log stores it: the bytes the log handed back or just wrote are
+      // used as they are (a merge's copies are not decoded to be encoded again).
+      kv.put(['sum', mailboxId, message.uid], packedSummaryOf(event.data) ?? packSummary(event.data.summary));
       kv.put(['mod', mailboxId, message.modseq, message.uid], 1);
       counts(status, message, 1);
       status.uidNext = Math.max(status.uidNext, message.uid + 1);
@@ -185,7 +192,9 @@ export class MailboxView implements MessageLookup {
       this.summaries.set(key, cached);
       return cached;
     }
-    const summary = this.kv.get<MessageSummary>(['sum', mailboxId, uid])!;
+    const stored = this.kv.get<MessageSummary | Uint8Array>(['sum', mailboxId, uid])!;
+    // Bytes read from the database are decoded before the next read can reuse their buffer.
+    const summary = stored instanceof Uint8Array ? (unpackSummary(stored) as MessageSummary) : stored;
     if (this.summaries.size >= SUMMARY_CACHE) this.summaries.delete(this.summaries.keys().next().value!);
     this.summaries.set(key, summary);
     return summary;

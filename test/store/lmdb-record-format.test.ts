@@ -58,8 +58,11 @@ describe('lmdb: the record of a message summary', () => {
       assert.deepEqual({ ...copied[0]!.data as object }, events[0]!.data, 'a spread copies the summary too');
 
       // As a merge places a copy under another UID: the summary goes along, decoded or not.
-      const moved = copied.map((e) => ({ ...e, data: withFields(e.data as { uid: number }, { uid: 9 }), meta: { ...e.meta, eventId: randomUUID() } }));
+      const fresh = (await b.storage.events.readStream('mailbox-m1')).map((r) => r.event);
+      const moved = fresh.map((e) => ({ ...e, data: withFields(e.data as { uid: number }, { uid: 9 }), meta: { ...e.meta, eventId: randomUUID() } }));
       await b.storage.events.append('mailbox-m2', moved);
+      const stillEncoded = (data: unknown) => Object.getOwnPropertyDescriptor(data, 'summary')?.get !== undefined;
+      assert.ok(stillEncoded(moved[0]!.data), 'storing the copy did not decode its summary');
       const again = (await b.storage.events.readStream('mailbox-m2')).map((r) => r.event.data);
       assert.deepEqual(again, events.map((e) => ({ ...(e.data as object), uid: 9 })));
     } finally {

@@ -2,13 +2,12 @@
 // records), so each record decodes on its own, and by any MessagePack tool, for as long as
 // the log is kept.
 //
-// A message's summary (the `summary` of a MessageAppended: envelope and body structure, most
-// of the event's bytes) is a MessagePack map of its own, stored as a bin. A reader decodes it
-// the first time it asks for it: a merge or a rebuild reads every message's event and most of
-// them never look at the summary, and re-encoding such an event writes the bytes as they were.
-// Records written before summaries were stored this way hold the map inline; both read alike.
+// A message's summary (the `summary` of a MessageAppended) is a MessagePack map of its own,
+// stored as a bin, and decoded when first read (deferred-summary.ts). Records written before
+// summaries were stored this way hold the map inline; both read alike.
 import { Packr, type Options } from 'msgpackr';
 import type { DomainEvent } from '../../domain/event.ts';
+import { deferSummary, packedSummaryOf, packSummary, rememberPacked } from '../deferred-summary.ts';
 import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
 
 // skipValues drops undefined properties exactly as JSON.stringify does, so both stores
@@ -48,24 +47,6 @@ function plainEvent(event: DomainEvent): DomainEvent {
   return { type: event.type, data: packedSummary(event.data), meta: event.meta };
 }
 
-/** The encoded summary of an event read and not yet decoded, kept on its data under a symbol. */
-const PACKED = Symbol('packed summary');
-type Deferred = { summary?: unknown; [PACKED]?: Uint8Array };
-
-/** One accessor shared by every record: decodes the summary once, then holds it as a plain value. */
-const DEFERRED_SUMMARY: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: Deferred): unknown {
-    const summary: unknown = packr.unpack(this[PACKED]!);
-    Object.defineProperty(this, 'summary', { value: summary, enumerable: true, configurable: true, writable: true });
-    return summary;
-  },
-  set(this: Deferred, value: unknown) {
-    Object.defineProperty(this, 'summary', { value, enumerable: true, configurable: true, writable: true });
-  },
-};
-
 /** A copy of a view (allocUnsafe and set: measured about twice as fast as Buffer.from of a view). */
 function copyOf(bytes: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(bytes.length);
@@ -73,21 +54,14 @@ function copyOf(bytes: Uint8Array): Buffer {
   return copy;
 }
 
-function deferSummary(data: Deferred, bytes: Uint8Array): void {
-  Object.defineProperty(data, PACKED, { value: bytes, configurable: true });
-  Object.defineProperty(data, 'summary', DEFERRED_SUMMARY);
-}
-
 /** An event's data as stored: its summary, if it has one, as encoded bytes. */
 function packedSummary(data: unknown): unknown {
-  const deferred = data as Deferred | undefined;
-  if (typeof deferred !== 'object' || deferred === null || !('summary' in deferred)) return data;
-  const still = Object.getOwnPropertyDescriptor(deferred, 'summary')?.get === DEFERRED_SUMMARY.get;
+  if (typeof data !== 'object' || data === null || !('summary' in data)) return data;
+  let packed = packedSummaryOf(data);
+  if (!packed) rememberPacked(data, (packed = packSummary((data as { summary: unknown }).summary)));
   // Copied key by key: a spread would decode a summary still deferred.
   const stored: Record<string, unknown> = {};
-  for (const key of Object.keys(deferred)) {
-    stored[key] = key !== 'summary' ? (deferred as Record<string, unknown>)[key] : still ? deferred[PACKED] : packr.pack(deferred.summary);
-  }
+  for (const key of Object.keys(data)) stored[key] = key !== 'summary' ? (data as Record<string, unknown>)[key] : packed;
   return stored;
 }
 
