@@ -83,6 +83,9 @@ const schema = z
         idleTimeout: z.number().int().min(600).default(600),
         /** refused commands (unknown, bad syntax, wrong state) before the connection is closed */
         maxBadCommands: z.number().int().positive().default(10),
+        /** messages retrieved with RETR get \Seen at QUIT, so IMAP clients of the same mailbox
+         * show them as read (TOP and a session that ends without QUIT change nothing) */
+        seenOnRetrieve: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -139,6 +139,39 @@ describe('POP3 session', () => {
     second.drop();
   });
 
+  it('marks what RETR sent \\Seen at QUIT, and nothing after TOP or without QUIT', async () => {
+    const reader = await h.addUser('reader@example.test');
+    for (const m of raw) await h.deliver(reader, m);
+    const box = (await h.runtime.mail.mailbox(reader, INBOX)).mailboxId;
+    const uids = await h.runtime.mail.uids(box);
+    const seen = () => uids.map((uid) => h.runtime.mailboxes.message(box, uid)?.flags.includes('\\Seen'));
+    const dropped = await login(h, 'reader@example.test');
+    assert.match(await dropped.command('RETR 1'), /^\+OK/);
+    await dropped.body();
+    dropped.drop();
+    let wire: Wire | undefined;
+    for (let i = 0; i < 50 && !wire; i++) {
+      const w = await Wire.connect(h.pop3);
+      await w.line();
+      await w.command('USER reader@example.test');
+      if ((await w.command(`PASS ${PASSWORD}`)).startsWith('+OK')) wire = w;
+      else w.drop();
+    }
+    assert.ok(wire);
+    assert.deepEqual(seen(), [false, false, false], 'a session that ended without QUIT changed nothing');
+    assert.match(await wire.command('RETR 2'), /^\+OK/);
+    await wire.body();
+    assert.match(await wire.command('TOP 3 0'), /^\+OK/);
+    await wire.body();
+    assert.match(await wire.command('RETR 1'), /^\+OK/);
+    await wire.body();
+    assert.equal(await wire.command('DELE 1'), '+OK Message 1 deleted');
+    assert.deepEqual(seen(), [false, false, false], 'nothing changes before QUIT');
+    assert.match(await wire.command('QUIT'), /^\+OK/);
+    assert.deepEqual(await h.runtime.mail.uids(box), uids.slice(1));
+    assert.deepEqual(seen(), [undefined, true, false], 'RETR marks, TOP does not; the deleted one is gone');
+  });
+
   it('a dropped connection deletes nothing; QUIT removes the marked messages as one expunge by pop3', async () => {
     const dropped = await login(h, 'user@example.test');
     assert.equal(await dropped.command('DELE 1'), '+OK Message 1 deleted');

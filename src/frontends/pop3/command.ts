@@ -14,6 +14,8 @@ export interface Pop3Services {
   maildrop(accountId: string): Promise<Maildrop>;
   /** removes the messages as one event; resolves once it is durable */
   expunge(mailboxId: string, uids: readonly number[], actor: Actor): Promise<void>;
+  /** adds \Seen to the messages (those still there) as one event */
+  markSeen(mailboxId: string, uids: readonly number[], actor: Actor): Promise<void>;
   /** the stored message; the stream errors if it is missing */
   message(blobId: string): Readable;
 }
@@ -28,6 +30,8 @@ export type Pop3Options = Readonly<{
   idleTimeoutMs: number;
   /** the connection is closed after this many bad commands */
   maxBadCommands: number;
+  /** RETR marks a message \Seen, at QUIT */
+  seenOnRetrieve: boolean;
 }>;
 
 export interface Pop3Context {

@@ -20,13 +20,16 @@ export function runtimeServices(runtime: Runtime): Pop3Services {
     async expunge(mailboxId, uids, actor) {
       await runtime.mail.expunge(mailboxId, uids, 'pop3', commandContext(actor, runtime.origin));
     },
+    async markSeen(mailboxId, uids, actor) {
+      await runtime.mail.store(mailboxId, uids, 'add', ['\\Seen'], commandContext(actor, runtime.origin));
+    },
     message: (blobId) => runtime.storage.blobs.get(blobId),
   };
 }
 
 export function pop3Options(config: Config): Pop3Options {
-  const { expire, loginDelay, idleTimeout, maxBadCommands } = config.pop3;
-  return { hostname: config.hostname, expire, loginDelay, idleTimeoutMs: idleTimeout * 1000, maxBadCommands };
+  const { expire, loginDelay, idleTimeout, maxBadCommands, seenOnRetrieve } = config.pop3;
+  return { hostname: config.hostname, expire, loginDelay, idleTimeoutMs: idleTimeout * 1000, maxBadCommands, seenOnRetrieve };
 }
 
 export type Pop3ServerOptions = Readonly<{

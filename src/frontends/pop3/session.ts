@@ -38,6 +38,8 @@ export type MaildropMessage = Readonly<{
 /** The INBOX as it was at login; DELE marks, RSET unmarks, nothing changes until QUIT. */
 export class Maildrop {
   private readonly deleted = new Set<number>();
+  /** messages sent whole by RETR (RSET leaves them: they were read) */
+  private readonly retrieved = new Set<number>();
 
   constructor(
     readonly mailboxId: string,
@@ -79,5 +81,14 @@ export class Maildrop {
   /** UIDs of the messages marked deleted, for the expunge at QUIT */
   deletedUids(): number[] {
     return [...this.deleted].map((n) => this.messages[n - 1]!.uid);
+  }
+
+  markRetrieved(number: number): void {
+    this.retrieved.add(number);
+  }
+
+  /** UIDs of the messages retrieved and not deleted, for \Seen at QUIT */
+  retrievedUids(): number[] {
+    return [...this.retrieved].filter((n) => !this.deleted.has(n)).map((n) => this.messages[n - 1]!.uid);
   }
 }

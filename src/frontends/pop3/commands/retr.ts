@@ -8,6 +8,7 @@ export const RETR = command({
   async run(ctx, state, number) {
     const m = state.maildrop.get(number);
     await ctx.sendMessage(ok(`${m.size} octets`), m.blobId);
+    state.maildrop.markRetrieved(number);
     return state;
   },
 });
