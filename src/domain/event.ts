@@ -40,7 +40,6 @@ export type CommandContext = Readonly<{
   newId: () => string;
 }>;
 
-/** Builds an event stamped from the command context. */
 /**
  * A copy of an event's data with some fields replaced. Properties are copied as they are
  * defined, not read: one a store decodes only when first read (a message's summary) stays
@@ -50,6 +49,7 @@ export function withFields<D extends object>(data: D, fields: Partial<D>): D {
   return Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(data)) as D, fields);
 }
 
+/** Builds an event stamped from the command context. */
 export function eventOf<T extends string, D>(
   type: T,
   data: D,

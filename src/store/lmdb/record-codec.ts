@@ -58,7 +58,12 @@ function copyOf(bytes: Uint8Array): Buffer {
 function packedSummary(data: unknown): unknown {
   if (typeof data !== 'object' || data === null || !('summary' in data)) return data;
   let packed = packedSummaryOf(data);
-  if (!packed) rememberPacked(data, (packed = packSummary((data as { summary: unknown }).summary)));
+  if (!packed) {
+    // Not deferred, so reading it decodes nothing; an undefined one is left to be dropped.
+    const { summary } = data as { summary: unknown };
+    if (summary === undefined) return data;
+    rememberPacked(data, (packed = packSummary(summary)));
+  }
   // Copied key by key: a spread would decode a summary still deferred.
   const stored: Record<string, unknown> = {};
   for (const key of Object.keys(data)) stored[key] = key !== 'summary' ? (data as Record<string, unknown>)[key] : packed;
