@@ -1,6 +1,9 @@
 // Reads a stream, decides, appends with the expected revision. Commands for one stream are
-// queued and decided together into one append (one flush for many deliveries to one INBOX);
-// a conflict with another writer re-reads and decides again, a bounded number of times.
+// queued and decided together into one append (one flush for many deliveries to one INBOX).
+// A conflict with another writer (another process on this store) re-reads and decides again.
+// Where the store can (EventStore.appendDecided), a stream that met a conflict is then decided
+// inside the store's write for a while, after whatever the other writers appended, so two busy
+// writers cannot keep beating each other; otherwise the retries are bounded.
 import type { EventStore, RecordedEvent } from '../store/event-store.ts';
 import { WrongExpectedVersion } from '../store/event-store.ts';
 import type { Decider } from './decider.ts';
@@ -23,6 +26,9 @@ type Pending = {
 };
 
 type Lane = { decider: Decider<any, any, any>; queue: Pending[]; running: boolean };
+
+/** How long a stream that met another writer is decided inside the store's writes. */
+const CONTENDED_MS = 60_000;
 type Cached = { decider: Decider<any, any, any>; revision: number; state: unknown };
 
 export class TooManyConflicts extends Error {
@@ -36,6 +42,8 @@ export class TooManyConflicts extends Error {
 export class CommandHandler {
   private readonly lanes = new Map<string, Lane>();
   private readonly cache = new Map<string, Cached>();
+  /** streams another writer appended to under us lately, until when they count as contended */
+  private readonly contended = new Map<string, number>();
 
   constructor(
     private readonly store: EventStore,
@@ -108,36 +116,53 @@ export class CommandHandler {
         for (const p of batch) p.reject(error);
         return;
       }
-      const { revision, state } = loaded;
-      const decided: { pending: Pending; events: DomainEvent[] }[] = [];
-      let current = state;
-      for (const pending of batch) {
-        try {
-          const events = pending.decide(current);
-          for (const e of events) current = decider.evolve(current, e);
-          decided.push({ pending, events });
-        } catch (error) {
-          pending.reject(error);
+      let { revision, state: current } = loaded;
+      let decided: { pending: Pending; events: DomainEvent[] }[] = [];
+      /** Catches up with `newer` (what other writers appended since the load), then decides the batch. */
+      const decide = (newer: readonly RecordedEvent[]) => {
+        for (const r of newer) {
+          current = decider.evolve(current, r.event);
+          revision = r.revision;
         }
-      }
-      const all = decided.flatMap((d) => d.events);
-      if (!all.length) {
-        this.remember(stream, decider, revision, current);
-        for (const d of decided) d.pending.resolve([], 0);
-        return;
-      }
-      try {
+        decided = [];
+        for (const pending of batch) {
+          try {
+            const events = pending.decide(current);
+            for (const e of events) current = decider.evolve(current, e);
+            decided.push({ pending, events });
+          } catch (error) {
+            pending.reject(error);
+          }
+        }
         const blobs = [...new Set(decided.flatMap((d) => (d.events.length ? (d.pending.blobs ?? []) : [])))];
-        const result = await this.store.append(stream, all, {
-          expectedRevision: revision < 0 ? 'no-stream' : revision,
-          ...(blobs.length && { blobs }),
-        });
-        this.remember(stream, decider, result.revision, current);
-        for (const d of decided) d.pending.resolve(d.events, d.events.length ? result.position : 0);
+        return { events: decided.flatMap((d) => d.events), blobs };
+      };
+      try {
+        let position: number;
+        if (this.store.appendDecided && this.isContended(stream)) {
+          // Decided inside the store's write: no other writer can append in between. Not the
+          // default: work inside the write holds up the commit every writer waits for.
+          const result = await this.store.appendDecided(stream, revision, decide);
+          ({ revision, position } = result);
+        } else {
+          const { events, blobs } = decide([]);
+          if (!events.length) {
+            position = 0;
+          } else {
+            const result = await this.store.append(stream, events, {
+              expectedRevision: revision < 0 ? 'no-stream' : revision,
+              ...(blobs.length && { blobs }),
+            });
+            ({ revision, position } = result);
+          }
+        }
+        this.remember(stream, decider, revision, current);
+        for (const d of decided) d.pending.resolve(d.events, d.events.length ? position : 0);
         return;
       } catch (error) {
         // The state was evolved with events that are not stored: forget it.
         this.cache.delete(stream);
+        if (error instanceof WrongExpectedVersion) this.contended.set(stream, Date.now() + CONTENDED_MS);
         if (error instanceof WrongExpectedVersion && attempt < maxAttempts) {
           batch = decided.map((d) => d.pending);
           continue;
@@ -147,6 +172,14 @@ export class CommandHandler {
         return;
       }
     }
+  }
+
+  private isContended(stream: string): boolean {
+    const until = this.contended.get(stream);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.contended.delete(stream);
+    return false;
   }
 
   private async load(stream: string, decider: Decider<any, any, any>): Promise<{ revision: number; state: any }> {

@@ -80,8 +80,22 @@ export interface EventStore {
    * or with undefined clears, the work done inside every append of this process.
    */
   applyInline?(apply: InlineApply | undefined): void;
+  /**
+   * Offered by an engine whose writes are serialized (LMDB, across processes too): inside one
+   * write, reads the stream's events after `revision`, hands them to `decide` and appends what
+   * it returns, so no other writer can come in between. `decide` runs at most once, at once,
+   * and must not wait for anything. Appends nothing when it returns no events. Resolves once
+   * durable; a WrongExpectedVersion can still come from a retry after a failed read model.
+   */
+  appendDecided?(stream: string, revision: number, decide: Decide): Promise<DecidedAppend>;
   close(): Promise<void>;
 }
+
+/** What a writer appends, given the events other writers appended since it last read. */
+export type Decide = (newer: readonly RecordedEvent[]) => { events: readonly DomainEvent[]; blobs?: readonly string[] };
+
+/** `position` is 0 and `revision` the stream's own when nothing was appended. */
+export type DecidedAppend = AppendResult & { readonly events: readonly DomainEvent[] };
 
 export class WrongExpectedVersion extends Error {
   readonly type = 'WrongExpectedVersion' as const;

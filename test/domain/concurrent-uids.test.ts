@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { CommandHandler } from '../../src/domain/command-handler.ts';
 import { MailService } from '../../src/domain/mail-service.ts';
 import { newMessage } from '../../src/domain/mailbox/fixtures.ts';
-import { userContext, withTempRuntime } from '../helpers/runtime.ts';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { openRuntime } from '../../src/frontends/runtime.ts';
+import { tempDir, userContext, withTempRuntime } from '../helpers/runtime.ts';
+
+const execFileAsync = promisify(execFile);
 
 describe('concurrent appends to one mailbox', () => {
   it('give no duplicate UID and no gap, with MODSEQ strictly increasing', async () => {
@@ -23,5 +29,28 @@ describe('concurrent appends to one mailbox', () => {
       const modseqs = events.flatMap((r) => ('modseq' in (r.event.data as object) ? [(r.event.data as { modseq: number }).modseq] : []));
       for (let i = 1; i < modseqs.length; i++) assert.ok(modseqs[i]! > modseqs[i - 1]!);
     });
+  });
+
+  it('from two processes at once, all succeed, with no duplicate UID and no gap', async () => {
+    const dir = tempDir();
+    try {
+      const setup = await openRuntime(dir.path, { follow: true });
+      const accountId = await setup.mail.createAccount('shared@example.test', userContext(setup));
+      const inbox = (await setup.mail.mailbox(accountId, 'INBOX')).mailboxId;
+      await setup.close();
+      const writer = fileURLToPath(new URL('./fixtures/append-many.ts', import.meta.url));
+      const run = () => execFileAsync(process.execPath, ['--import', 'tsx', writer, dir.path, inbox, '150', '4'], { encoding: 'utf8' });
+      const results = (await Promise.all([run(), run()])).map((r) => JSON.parse(r.stdout) as { stored: number; failures: string[] });
+      assert.deepEqual(results.map((r) => r.failures), [[], []]);
+      const check = await openRuntime(dir.path);
+      try {
+        const uids = await check.mail.uids(inbox);
+        assert.deepEqual(uids, Array.from({ length: 300 }, (_, i) => i + 1));
+      } finally {
+        await check.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -8,6 +8,8 @@ import {
   WrongExpectedVersion,
   type AppendOptions,
   type AppendResult,
+  type Decide,
+  type DecidedAppend,
   type EventStore,
   type ExpectedRevision,
   type InlineApply,
@@ -68,6 +70,44 @@ export class LmdbEventStore implements EventStore {
 
   applyInline(apply: InlineApply | undefined): void {
     this.#inline = apply;
+  }
+
+  async appendDecided(stream: string, revision: number, decide: Decide): Promise<DecidedAppend> {
+    if (this.#closed) throw new StoreClosed();
+    let decided: { events: readonly DomainEvent[]; blobs: readonly string[]; expected: ExpectedRevision } | undefined;
+    const attempt = (inline: InlineApply | undefined) =>
+      durably(
+        this.#root.childTransaction((): Appended => {
+          if (decided === undefined) {
+            const newer = this.#log.readStream(stream, revision + 1, 'forwards', undefined);
+            const { events, blobs = [] } = decide(newer);
+            const last = newer.at(-1)?.revision ?? revision;
+            decided = { events, blobs, expected: last < 0 ? 'no-stream' : last };
+            if (events.length) checkAppendInput(stream, events, decided.expected);
+          }
+          const { events, blobs, expected } = decided;
+          if (!events.length) return { stored: false, revision: this.#log.streamRevision(stream), position: 0 };
+          return this.#appendInTransaction(stream, events, expected, blobs, inline);
+        }),
+      );
+    const appending = attempt(this.#inline).catch((error: unknown) => {
+      if (!(error instanceof InlineApplyFailed)) throw error;
+      // As in append: the log takes the events alone, as decided, at the revision they were
+      // decided against (another writer in between makes this a WrongExpectedVersion).
+      this.#log.forgetNextPosition();
+      return attempt(undefined);
+    });
+    this.#appending.add(appending);
+    try {
+      const { stored, revision: last, position } = await appending;
+      if (stored) this.#appended.ring();
+      return { revision: last, position, events: decided?.events ?? [] };
+    } catch (error) {
+      this.#log.forgetNextPosition();
+      throw error;
+    } finally {
+      this.#appending.delete(appending);
+    }
   }
 
   #appendOnce(
