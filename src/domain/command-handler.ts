@@ -117,7 +117,7 @@ export class CommandHandler {
         return;
       }
       let { revision, state: current } = loaded;
-      let decided: { pending: Pending; events: DomainEvent[] }[] = [];
+      let decided: { pending: Pending; events: DomainEvent[] }[] | undefined;
       /** Catches up with `newer` (what other writers appended since the load), then decides the batch. */
       const decide = (newer: readonly RecordedEvent[]) => {
         for (const r of newer) {
@@ -157,18 +157,20 @@ export class CommandHandler {
           }
         }
         this.remember(stream, decider, revision, current);
-        for (const d of decided) d.pending.resolve(d.events, d.events.length ? position : 0);
+        for (const d of decided ?? []) d.pending.resolve(d.events, d.events.length ? position : 0);
         return;
       } catch (error) {
         // The state was evolved with events that are not stored: forget it.
         this.cache.delete(stream);
+        // A store that failed before it got to decide leaves the whole batch waiting.
+        const waiting = decided?.map((d) => d.pending) ?? batch;
         if (error instanceof WrongExpectedVersion) this.contended.set(stream, Date.now() + CONTENDED_MS);
         if (error instanceof WrongExpectedVersion && attempt < maxAttempts) {
-          batch = decided.map((d) => d.pending);
+          batch = waiting;
           continue;
         }
         const failure = error instanceof WrongExpectedVersion ? new TooManyConflicts(stream, attempt) : error;
-        for (const d of decided) d.pending.reject(failure);
+        for (const p of waiting) p.reject(failure);
         return;
       }
     }
