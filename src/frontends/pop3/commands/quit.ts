@@ -28,7 +28,7 @@ export const QUIT = command({
       // The deletions are done; a read flag left unset is no reason to report them failed.
       ctx.log.warn({ err: error, uids: read.length }, 'marking retrieved messages seen at QUIT failed');
     }
-    ctx.log.info({ deleted: uids.length }, 'maildrop updated');
+    ctx.log.info({ deleted: uids.length, seen: read.length }, 'maildrop updated');
     ctx.send(ok(`${ctx.options.hostname} POP3 server signing off (${uids.length} messages deleted)`));
     return { kind: 'update' };
   },
