@@ -99,6 +99,7 @@ export async function openRuntime(
     logger,
     origin,
     throttle: options.throttle,
+    events: storage.events,
   });
   const recipients = new DirectoryRecipients(directory, config.domains);
   const resends = new ResendIndex(projectionDb(storage.root, resendProjection));

@@ -4,6 +4,7 @@ import type { Database } from 'lmdb';
 import type { Actor, DomainEvent } from '../domain/event.ts';
 import type { AccountEvent } from '../domain/account/events.ts';
 import type { MailboxEvent } from '../domain/mailbox/events.ts';
+import type { LoginEvent, LoginRefused } from '../domain/login/events.ts';
 import type { MergeApplied } from '../domain/merge/events.ts';
 import type { RecordedEvent } from '../store/event-store.ts';
 import type { Projection } from './projection.ts';
@@ -12,7 +13,7 @@ export type AuditEntry = Readonly<{
   position: number;
   at: string;
   type: string;
-  /** delivery, append, flags, move, deletion, folder, directory, outbound, merge, other */
+  /** delivery, append, flags, move, deletion, folder, directory, outbound, merge, login, other */
   category: string;
   stream: string;
   /** null when none, or several (a merge) */
@@ -56,6 +57,7 @@ function categorize(event: DomainEvent, stream: string): string {
   if (stream.startsWith('account-')) return 'folder';
   if (stream === 'directory') return 'directory';
   if (stream.startsWith('outbound-')) return 'outbound';
+  if (stream.startsWith('logins-')) return 'login';
   return 'other';
 }
 
@@ -85,6 +87,12 @@ function summarize(event: DomainEvent): string {
     case 'MailboxSubscribed':
     case 'MailboxUnsubscribed':
       return `${folder.type === 'MailboxSubscribed' ? 'subscribed' : 'unsubscribed'} "${folder.data.name}"`;
+  }
+  const login = event as LoginEvent;
+  if (login.type === 'LoggedIn' || login.type === 'LoginRefused') {
+    const { address, protocol, mechanism, clientAddress, secure } = login.data;
+    const how = `${address} over ${protocol.toUpperCase()} (${mechanism}${secure ? ', TLS' : ''}) from ${clientAddress}`;
+    return login.type === 'LoggedIn' ? `logged in: ${how}` : `login refused (${(login as LoginRefused).data.reason}): ${how}`;
   }
   if (event.type === 'MergeApplied') {
     const { from, appended, copied, mailboxes } = (event as MergeApplied).data;
@@ -130,7 +138,7 @@ export type AuditQuery = Readonly<{
   limit?: number;
 }>;
 
-export const AUDIT_KINDS = ['delivery', 'append', 'flags', 'move', 'deletion', 'folder', 'directory', 'outbound', 'merge', 'other', 'admin'] as const;
+export const AUDIT_KINDS = ['delivery', 'append', 'flags', 'move', 'deletion', 'folder', 'directory', 'outbound', 'merge', 'login', 'other', 'admin'] as const;
 
 export function matchesType(entry: AuditEntry, types: readonly string[]): boolean {
   return types.some((t) => {

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import type { AuthRequest, AuthResult, Authenticator } from '../../domain/directory/ports.ts';
 import type { DirectoryService } from '../../domain/directory/service.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../../domain/directory/password/verify.ts';
+import { loginStream, type LoggedIn, type LoginRefused } from '../../domain/login/events.ts';
+import { eventOf } from '../../domain/event.ts';
 import type { DirectoryView } from '../../projections/directory-view.ts';
+import type { EventStore } from '../../store/event-store.ts';
 import { commandContext } from '../context.ts';
 import { plainAddress, trustedNetworks } from './networks.ts';
 import { DEFAULT_THROTTLE, FailureThrottle, type ThrottlePolicy } from './throttle.ts';
@@ -16,8 +19,10 @@ export type AuthenticatorOptions = Readonly<{
   /** CIDR list: peers inside may send a password in clear without TLS */
   trustedNetworks: readonly string[];
   logger: Logger;
-  /** this node's origin, for the events of a rehash */
+  /** this node's origin, for the events of a rehash and of logins */
   origin: string;
+  /** where logins to mail sessions are recorded (LoggedIn, LoginRefused); none: log lines only */
+  events?: EventStore;
   throttle?: ThrottlePolicy;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -69,16 +74,48 @@ export class DirectoryAuthenticator implements Authenticator {
     if (!user || !valid) {
       this.throttle.fail(keys);
       this.logger.warn({ ...line, account: user?.accountId, delayMs: verdict.delayMs, result: 'invalid' }, 'login failed');
+      if (user) await this.record(user, request, 'invalid');
       return { ok: false, reason: 'invalid' };
     }
     if (!user.enabled) {
       this.logger.warn({ ...line, account: user.accountId, result: 'disabled' }, 'login refused: account disabled');
+      await this.record(user, request, 'disabled');
       return { ok: false, reason: 'disabled' };
     }
     this.throttle.succeed(keys);
     if (stored && needsRehash(stored)) await this.upgrade(user.accountId, stored, password, request);
     this.logger.info({ ...line, account: user.accountId, address: user.address, result: 'ok' }, 'login');
+    await this.record(user, request);
     return { ok: true, accountId: user.accountId, address: user.address };
+  }
+
+  /**
+   * Records a login to a mail session, or one refused, as an event on the account's login
+   * stream, durable before the answer. A failure to record is logged and does not change the
+   * answer: the mail stays reachable when only the record of it could not be written.
+   */
+  private async record(user: { accountId: string; address: string }, request: AuthRequest, refused?: 'invalid' | 'disabled'): Promise<void> {
+    const { events, origin } = this.options;
+    const { protocol } = request;
+    if (!events || protocol === 'ldap') return;
+    const actor = { kind: 'user' as const, id: user.accountId, protocol, address: request.clientAddress };
+    const ctx = commandContext(actor, origin);
+    const data = {
+      accountId: user.accountId,
+      address: user.address,
+      protocol,
+      mechanism: request.mechanism,
+      clientAddress: plainAddress(request.clientAddress),
+      secure: request.secure,
+    };
+    const event = refused
+      ? (eventOf('LoginRefused', { ...data, reason: refused }, ctx) satisfies LoginRefused)
+      : (eventOf('LoggedIn', data, ctx) satisfies LoggedIn);
+    try {
+      await events.append(loginStream(user.accountId), [event]);
+    } catch (err) {
+      this.logger.error({ err, account: user.accountId }, 'could not record the login');
+    }
   }
 
   /** Re-hashes with scrypt; a failure here never fails the login. */
