@@ -1,6 +1,7 @@
 // The one authentication service every protocol uses: passwords in clear only over TLS or from
 // trusted networks, growing delays and then refusal after failures, disabled users refused, an
-// old hash upgraded to scrypt on a good login, and one log line per attempt (never the password).
+// old hash upgraded to scrypt on a good login, one log line per attempt (never the password),
+// and an event per login to a mail session (see domain/login/events.ts).
 import type { Logger } from 'pino';
 import type { AuthRequest, AuthResult, Authenticator } from '../../domain/directory/ports.ts';
 import type { DirectoryService } from '../../domain/directory/service.ts';
