@@ -16,6 +16,18 @@ async function login(h: Harness, address: string): Promise<Wire> {
   return wire;
 }
 
+/** Logs in once the server has seen a dropped session close and let go of its lock. */
+async function loginAfterDrop(h: Harness, address: string): Promise<Wire> {
+  for (let i = 0; i < 50; i++) {
+    const w = await Wire.connect(h.pop3);
+    await w.line();
+    await w.command(`USER ${address}`);
+    if ((await w.command(`PASS ${PASSWORD}`)).startsWith('+OK')) return w;
+    w.drop();
+  }
+  throw new Error(`${address}: still locked after 50 tries`);
+}
+
 describe('POP3 session', () => {
   let h: Harness;
   let accountId: string;
@@ -149,15 +161,7 @@ describe('POP3 session', () => {
     assert.match(await dropped.command('RETR 1'), /^\+OK/);
     await dropped.body();
     dropped.drop();
-    let wire: Wire | undefined;
-    for (let i = 0; i < 50 && !wire; i++) {
-      const w = await Wire.connect(h.pop3);
-      await w.line();
-      await w.command('USER reader@example.test');
-      if ((await w.command(`PASS ${PASSWORD}`)).startsWith('+OK')) wire = w;
-      else w.drop();
-    }
-    assert.ok(wire);
+    const wire = await loginAfterDrop(h, 'reader@example.test');
     assert.deepEqual(seen(), [false, false, false], 'a session that ended without QUIT changed nothing');
     assert.match(await wire.command('RETR 2'), /^\+OK/);
     await wire.body();
@@ -177,16 +181,7 @@ describe('POP3 session', () => {
     assert.equal(await dropped.command('DELE 1'), '+OK Message 1 deleted');
     assert.equal(await dropped.command('DELE 3'), '+OK Message 3 deleted');
     dropped.drop();
-    // the lock is released once the server has seen the close
-    let wire: Wire | undefined;
-    for (let i = 0; i < 50 && !wire; i++) {
-      const w = await Wire.connect(h.pop3);
-      await w.line();
-      await w.command('USER user@example.test');
-      if ((await w.command(`PASS ${PASSWORD}`)).startsWith('+OK')) wire = w;
-      else w.drop();
-    }
-    assert.ok(wire);
+    const wire = await loginAfterDrop(h, 'user@example.test');
     assert.match(await wire.command('STAT'), /^\+OK 3 /);
     const uids = await h.runtime.mail.uids(inbox);
     assert.equal(await wire.command('DELE 1'), '+OK Message 1 deleted');
