@@ -48,24 +48,8 @@ export class LmdbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
     const blobs = options.blobs ?? [];
-    const appending = this.#appendOnce(stream, events, expected, blobs, this.#inline).catch((error: unknown) => {
-      if (!(error instanceof InlineApplyFailed)) throw error;
-      // The read models could not take these events here: the log takes them alone, and the
-      // projection runner meets the cause when it applies them itself.
-      this.#log.forgetNextPosition();
-      return this.#appendOnce(stream, events, expected, blobs, undefined);
-    });
-    this.#appending.add(appending);
-    try {
-      const { stored, revision, position } = await appending;
-      if (stored) this.#appended.ring();
-      return { revision, position };
-    } catch (error) {
-      this.#log.forgetNextPosition();
-      throw error;
-    } finally {
-      this.#appending.delete(appending);
-    }
+    const { revision, position } = await this.#write((inline) => this.#appendInTransaction(stream, events, expected, blobs, inline));
+    return { revision, position };
   }
 
   applyInline(apply: InlineApply | undefined): void {
@@ -74,50 +58,47 @@ export class LmdbEventStore implements EventStore {
 
   async appendDecided(stream: string, revision: number, decide: Decide): Promise<DecidedAppend> {
     if (this.#closed) throw new StoreClosed();
+    // Decided once: a retry without the read models writes the same events, at the revision
+    // they were decided against (another writer in between makes it a WrongExpectedVersion).
     let decided: { events: readonly DomainEvent[]; blobs: readonly string[]; expected: ExpectedRevision } | undefined;
-    const attempt = (inline: InlineApply | undefined) =>
-      durably(
-        this.#root.childTransaction((): Appended => {
-          if (decided === undefined) {
-            const newer = this.#log.readStream(stream, revision + 1, 'forwards', undefined);
-            const { events, blobs = [] } = decide(newer);
-            const last = newer.at(-1)?.revision ?? revision;
-            decided = { events, blobs, expected: last < 0 ? 'no-stream' : last };
-            if (events.length) checkAppendInput(stream, events, decided.expected);
-          }
-          const { events, blobs, expected } = decided;
-          if (!events.length) return { stored: false, revision: this.#log.streamRevision(stream), position: 0 };
-          return this.#appendInTransaction(stream, events, expected, blobs, inline);
-        }),
-      );
-    const appending = attempt(this.#inline).catch((error: unknown) => {
+    const result = await this.#write((inline): Appended => {
+      if (decided === undefined) {
+        const newer = this.#log.readStream(stream, revision + 1, 'forwards', undefined);
+        const { events, blobs = [] } = decide(newer);
+        const last = newer.at(-1)?.revision ?? revision;
+        decided = { events, blobs, expected: last < 0 ? 'no-stream' : last };
+        if (events.length) checkAppendInput(stream, events, decided.expected);
+      }
+      const { events, blobs, expected } = decided;
+      if (!events.length) return { stored: false, revision: this.#log.streamRevision(stream), position: 0 };
+      return this.#appendInTransaction(stream, events, expected, blobs, inline);
+    });
+    return { revision: result.revision, position: result.position, events: decided?.events ?? [] };
+  }
+
+  /**
+   * Runs `write` as one child transaction and waits until it is durable. When the read models
+   * could not take its events, the log takes them alone and the projection runner meets the
+   * cause when it applies them itself.
+   */
+  async #write(write: (inline: InlineApply | undefined) => Appended): Promise<Appended> {
+    const once = (inline: InlineApply | undefined) => durably(this.#root.childTransaction(() => write(inline)));
+    const appending = once(this.#inline).catch((error: unknown) => {
       if (!(error instanceof InlineApplyFailed)) throw error;
-      // As in append: the log takes the events alone, as decided, at the revision they were
-      // decided against (another writer in between makes this a WrongExpectedVersion).
       this.#log.forgetNextPosition();
-      return attempt(undefined);
+      return once(undefined);
     });
     this.#appending.add(appending);
     try {
-      const { stored, revision: last, position } = await appending;
-      if (stored) this.#appended.ring();
-      return { revision: last, position, events: decided?.events ?? [] };
+      const appended = await appending;
+      if (appended.stored) this.#appended.ring();
+      return appended;
     } catch (error) {
       this.#log.forgetNextPosition();
       throw error;
     } finally {
       this.#appending.delete(appending);
     }
-  }
-
-  #appendOnce(
-    stream: string,
-    events: readonly DomainEvent[],
-    expected: ExpectedRevision,
-    blobs: readonly string[],
-    inline: InlineApply | undefined,
-  ): Promise<Appended> {
-    return durably(this.#root.childTransaction(() => this.#appendInTransaction(stream, events, expected, blobs, inline)));
   }
 
   #appendInTransaction(
