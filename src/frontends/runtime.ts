@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { openLmdbStorage, type LmdbStorage } from '../store/lmdb/open.ts';
 import { CommandHandler } from '../domain/command-handler.ts';
 import { MailService } from '../domain/mail-service.ts';
+import { LoginLog } from '../domain/login/log.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { MailboxView, mailboxProjection } from '../projections/mailbox-view.ts';
 import { AccountView, accountProjection } from '../projections/account-view.ts';
@@ -99,7 +100,7 @@ export async function openRuntime(
     logger,
     origin,
     throttle: options.throttle,
-    events: storage.events,
+    logins: new LoginLog(storage.events),
   });
   const recipients = new DirectoryRecipients(directory, config.domains);
   const resends = new ResendIndex(projectionDb(storage.root, resendProjection));

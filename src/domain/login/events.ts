@@ -4,7 +4,7 @@
 // LDAP binds (an address book asks on every lookup) stay log lines.
 import type { DomainEvent } from '../event.ts';
 
-type LoginData = {
+export type LoginData = {
   accountId: string;
   /** the account's address */
   address: string;

@@ -6,10 +6,8 @@ import type { Logger } from 'pino';
 import type { AuthRequest, AuthResult, Authenticator } from '../../domain/directory/ports.ts';
 import type { DirectoryService } from '../../domain/directory/service.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../../domain/directory/password/verify.ts';
-import { loginStream, type LoggedIn, type LoginRefused } from '../../domain/login/events.ts';
-import { eventOf } from '../../domain/event.ts';
+import type { LoginLog } from '../../domain/login/log.ts';
 import type { DirectoryView } from '../../projections/directory-view.ts';
-import type { EventStore } from '../../store/event-store.ts';
 import { commandContext } from '../context.ts';
 import { plainAddress, trustedNetworks } from './networks.ts';
 import { DEFAULT_THROTTLE, FailureThrottle, type ThrottlePolicy } from './throttle.ts';
@@ -23,7 +21,7 @@ export type AuthenticatorOptions = Readonly<{
   /** this node's origin, for the events of a rehash and of logins */
   origin: string;
   /** where logins to mail sessions are recorded (LoggedIn, LoginRefused); none: log lines only */
-  events?: EventStore;
+  logins?: LoginLog;
   throttle?: ThrottlePolicy;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -96,12 +94,11 @@ export class DirectoryAuthenticator implements Authenticator {
    * answer: the mail stays reachable when only the record of it could not be written.
    */
   private async record(user: { accountId: string; address: string }, request: AuthRequest, refused?: 'invalid' | 'disabled'): Promise<void> {
-    const { events, origin } = this.options;
+    const { logins, origin } = this.options;
     const { protocol } = request;
-    if (!events || protocol === 'ldap') return;
+    if (!logins || protocol === 'ldap') return;
     const actor = { kind: 'user' as const, id: user.accountId, protocol, address: request.clientAddress };
-    const ctx = commandContext(actor, origin);
-    const data = {
+    const login = {
       accountId: user.accountId,
       address: user.address,
       protocol,
@@ -109,11 +106,8 @@ export class DirectoryAuthenticator implements Authenticator {
       clientAddress: plainAddress(request.clientAddress),
       secure: request.secure,
     };
-    const event = refused
-      ? (eventOf('LoginRefused', { ...data, reason: refused }, ctx) satisfies LoginRefused)
-      : (eventOf('LoggedIn', data, ctx) satisfies LoggedIn);
     try {
-      await events.append(loginStream(user.accountId), [event]);
+      await logins.record(login, commandContext(actor, origin), refused);
     } catch (err) {
       this.logger.error({ err, account: user.accountId }, 'could not record the login');
     }
