@@ -1,6 +1,7 @@
 // A projection: a deterministic fold of recorded events into a key-value read model.
 import type { Database, RootDatabase } from 'lmdb';
 import type { RecordedEvent } from '../store/event-store.ts';
+import { PLAIN_VALUES } from '../store/lmdb/plain-values.ts';
 
 export type Key = readonly (string | number)[];
 
@@ -24,5 +25,5 @@ export interface Projection {
 
 /** The LMDB sub-database that holds a projection's read model. */
 export function projectionDb(root: RootDatabase, projection: Pick<Projection, 'name'>): Database {
-  return root.openDB(`projection:${projection.name}`, {});
+  return root.openDB(`projection:${projection.name}`, PLAIN_VALUES);
 }

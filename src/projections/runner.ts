@@ -7,6 +7,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../store/event-sto
 import { KNOWN_EVENT_TYPES } from '../domain/event-types.ts';
 import { DomainError } from '../domain/decider.ts';
 import { durably } from '../store/lmdb/commit.ts';
+import { PLAIN_VALUES } from '../store/lmdb/plain-values.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 import { projectionDb } from './projection.ts';
@@ -46,7 +47,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     private readonly options: { knownTypes?: ReadonlyMap<string, number>; until?: number } = {},
   ) {
     super();
-    this.checkpoints = root.openDB<Checkpoint, string>('projection-checkpoints', {});
+    this.checkpoints = root.openDB<Checkpoint, string>('projection-checkpoints', PLAIN_VALUES);
     this.entries = projections.map((projection) => {
       const db = projectionDb(root, projection);
       const checkpoint = this.checkpoints.get(projection.name) ?? { position: 0, version: projection.version };

@@ -70,6 +70,9 @@ export class ImapConnection implements ImapContext {
   private unwatchSocket: () => void = () => {};
   /** replies queued to go out in one write */
   private pending: Buffer[] = [];
+  /** text queued after the last of `pending`, not yet encoded */
+  private text = '';
+  /** queued length (text counted in characters: this only decides when to send) */
   private pendingBytes = 0;
 
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
@@ -373,16 +376,29 @@ export class ImapConnection implements ImapContext {
    */
   private async write(pieces: readonly Piece[], now = true): Promise<void> {
     for (const piece of pieces) {
-      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-      this.pending.push(bytes);
-      this.pendingBytes += bytes.length;
+      // Text is gathered as text and encoded once per write, not once per piece.
+      if (typeof piece === 'string') this.text += piece;
+      else {
+        this.settleText();
+        this.pending.push(piece);
+      }
+      this.pendingBytes += piece.length;
     }
     if (!now && this.pendingBytes < SEND_AT) return;
+    this.settleText();
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
     if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return;
     await drained(this.socket);
   }
+
+  /** The text gathered since the last literal, as bytes in the queue. */
+  private settleText(): void {
+    if (!this.text) return;
+    this.pending.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
+  }
+
 }
 

@@ -7,6 +7,7 @@
 import type { Database, RootDatabase } from 'lmdb';
 import { BlobNotFound } from '../blob-store.ts';
 import { CorruptBlob } from './errors.ts';
+import { PLAIN_VALUES } from './plain-values.ts';
 
 export const CHUNK_SIZE = 64 * 1024;
 
@@ -21,9 +22,9 @@ export class BlobLayout {
   readonly uploads: Database<UploadMarker, string>;
 
   constructor(readonly root: RootDatabase) {
-    this.manifests = root.openDB<Manifest, string>('blobs', {});
+    this.manifests = root.openDB<Manifest, string>('blobs', PLAIN_VALUES);
     this.chunks = root.openDB<Buffer, [string, number]>('blobChunks', { encoding: 'binary' });
-    this.uploads = root.openDB<UploadMarker, string>('blobUploads', {});
+    this.uploads = root.openDB<UploadMarker, string>('blobUploads', PLAIN_VALUES);
   }
 
   manifest(blobId: string): Manifest {

@@ -22,6 +22,7 @@ import {
 import { durably } from './commit.ts';
 import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
 import { EventLog } from './event-log.ts';
+import { PLAIN_VALUES } from './plain-values.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
 type Appended = AppendResult & { readonly stored: boolean };
@@ -40,7 +41,7 @@ export class LmdbEventStore implements EventStore {
   constructor(root: RootDatabase) {
     this.#root = root;
     this.#log = new EventLog(root);
-    this.#blobManifests = root.openDB<unknown, string>('blobs', {});
+    this.#blobManifests = root.openDB<unknown, string>('blobs', PLAIN_VALUES);
   }
 
   async append(stream: string, events: readonly DomainEvent[], options: AppendOptions = {}): Promise<AppendResult> {
