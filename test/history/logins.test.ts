@@ -2,6 +2,8 @@
 // with protocol and client address; an unknown user leaves no event.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readStreams } from '../../src/domain/merge/merge-stores.ts';
+import { accountStreams } from '../../src/domain/merge/portable.ts';
 import { AuditIndex, auditProjection } from '../../src/projections/audit-index.ts';
 import { projectionDb } from '../../src/projections/projection.ts';
 import { PASSWORD, startHarness, type Harness } from '../pop3/harness.ts';
@@ -37,4 +39,15 @@ test('a POP3 login and a refused one are in the audit, by account, with protocol
     ],
   );
   assert.equal(audit.query({ types: ['login'] }).entries.length, 2, 'an unknown user leaves no event');
+});
+
+test("an account's export carries its logins and no one else's", async () => {
+  const mover = await h.addUser('mover@example.test');
+  const stayer = await h.addUser('stayer@example.test');
+  assert.match(await tryLogin('mover@example.test', PASSWORD), /^\+OK/);
+  assert.match(await tryLogin('stayer@example.test', PASSWORD), /^\+OK/);
+
+  const exported = accountStreams(await readStreams(h.runtime.storage.events), mover);
+  assert.deepEqual(exported.get(`logins-${mover}`)?.map((e) => e.type), ['LoggedIn']);
+  assert.equal(exported.has(`logins-${stayer}`), false);
 });

@@ -5,10 +5,11 @@ import type { DirectoryEvent } from '../directory/events.ts';
 import { DIRECTORY_STREAM } from '../directory/events.ts';
 import { DomainError } from '../decider.ts';
 import type { DomainEvent } from '../event.ts';
+import { loginStream } from '../login/events.ts';
 import { decideDirectoryMerge } from './directory-merge.ts';
 import { forkPoint } from './plan.ts';
 
-/** An account's streams: its folder tree, its mailboxes, and its own entries of the directory. */
+/** An account's streams: its folder tree, its mailboxes, its logins, and its own entries of the directory. */
 export function accountStreams(streams: ReadonlyMap<string, readonly DomainEvent[]>, accountId: string): Map<string, DomainEvent[]> {
   const out = new Map<string, DomainEvent[]>();
   const directory = (streams.get(DIRECTORY_STREAM) ?? []) as DirectoryEvent[];
@@ -20,6 +21,9 @@ export function accountStreams(streams: ReadonlyMap<string, readonly DomainEvent
   );
   out.set(DIRECTORY_STREAM, own);
   out.set(`account-${accountId}`, [...(streams.get(`account-${accountId}`) ?? [])]);
+  // Its logins travel with it: the audit on the importing side keeps them.
+  const logins = streams.get(loginStream(accountId));
+  if (logins) out.set(loginStream(accountId), [...logins]);
   for (const [stream, events] of streams) {
     const first = events[0];
     if (stream.startsWith('mailbox-') && first?.type === 'MailboxInitialized' && (first.data as { accountId: string }).accountId === accountId) {
