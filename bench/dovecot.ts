@@ -6,7 +6,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSyn
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
-export type RunningServer = Readonly<{ name: string; port: number; stop(): Promise<void> }>;
+/** `pid`: the root of the server's processes (bench/cpu.ts reads their CPU time) */
+export type RunningServer = Readonly<{ name: string; port: number; pid: number; stop(): Promise<void> }>;
 
 export type DovecotProtocol = 'imap' | 'pop3';
 
@@ -60,6 +61,7 @@ export async function startDovecot(setup: DovecotSetup): Promise<RunningServer> 
   return {
     name: 'dovecot',
     port,
+    pid: masterPid,
     async stop() {
       process.kill(masterPid, 'SIGTERM');
       for (let i = 0; i < 100; i++) {

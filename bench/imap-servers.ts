@@ -15,7 +15,7 @@ export async function startPostlog(dir: string, users: readonly string[], passwo
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`postlog exited with ${code}`)));
   });
-  return { name: 'postlog', port: (JSON.parse(line) as { imap: number }).imap, stop: () => stopChild(child) };
+  return { name: 'postlog', port: (JSON.parse(line) as { imap: number }).imap, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { treeCpuSeconds } from './cpu.ts';
 import { BenchClient } from './imap-client.ts';
 import { startImapDovecot, startPostlog, type Server } from './imap-servers.ts';
 
@@ -91,14 +92,27 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-type Result = { name: string; commands: number; perSecond: number; outsideLogins: number; p50: number; p95: number; p99: number; byOp: Map<Op, number[]> };
+/** `cpuMs`: CPU the server's processes spent per command (all commands, logins too) */
+type Result = {
+  name: string;
+  commands: number;
+  perSecond: number;
+  outsideLogins: number;
+  cpuMs: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  byOp: Map<Op, number[]>;
+};
 
 async function measure(server: Server, users: readonly string[], messages: Buffer[]): Promise<Result> {
   await preload(server.port, users, messages);
   const stats: Stats = new Map();
+  const cpuBefore = treeCpuSeconds(server.pid);
   const started = Date.now();
   await Promise.all(users.map((user, i) => session(server.port, user, messages, started + SECONDS * 1000, 1000 + i, stats)));
   const elapsed = (Date.now() - started) / 1000;
+  const cpuSeconds = treeCpuSeconds(server.pid) - cpuBefore;
   const all = [...stats.values()].flat().sort((a, b) => a - b);
   // Each client runs one command at a time, so the time its non-login commands took, summed over
   // the clients, is the client time spent outside logins (whose cost is each server's password hash).
@@ -109,6 +123,7 @@ async function measure(server: Server, users: readonly string[], messages: Buffe
     commands: all.length,
     perSecond: all.length / elapsed,
     outsideLogins: others.length / otherSeconds,
+    cpuMs: (cpuSeconds * 1000) / all.length,
     p50: percentile(all, 50),
     p95: percentile(all, 95),
     p99: percentile(all, 99),
@@ -117,7 +132,7 @@ async function measure(server: Server, users: readonly string[], messages: Buffe
 }
 
 function report(r: Result): void {
-  console.log(`\n${r.name}: ${r.commands} commands, ${r.perSecond.toFixed(0)} commands/s (${r.outsideLogins.toFixed(0)}/s outside logins); latency p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+  console.log(`\n${r.name}: ${r.commands} commands, ${r.perSecond.toFixed(0)} commands/s (${r.outsideLogins.toFixed(0)}/s outside logins), server CPU ${r.cpuMs.toFixed(2)} ms/command; latency p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
   for (const [op, times] of [...r.byOp].sort()) {
     const sorted = [...times].sort((a, b) => a - b);
     console.log(`  ${op.padEnd(22)} ${String(sorted.length).padStart(6)}  p50 ${percentile(sorted, 50).toFixed(2).padStart(7)} ms  p95 ${percentile(sorted, 95).toFixed(2).padStart(7)} ms`);
@@ -143,7 +158,8 @@ try {
   console.log(
     `\npostlog / Dovecot: ${(postlog.perSecond / dovecot.perSecond).toFixed(2)}x the commands/s, ` +
       `${(postlog.outsideLogins / dovecot.outsideLogins).toFixed(2)}x outside logins, ` +
-      `p50 latency ${(postlog.p50 / dovecot.p50).toFixed(2)}x, p95 ${(postlog.p95 / dovecot.p95).toFixed(2)}x`,
+      `p50 latency ${(postlog.p50 / dovecot.p50).toFixed(2)}x, p95 ${(postlog.p95 / dovecot.p95).toFixed(2)}x, ` +
+      `server CPU per command ${(postlog.cpuMs / dovecot.cpuMs).toFixed(2)}x`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -42,6 +42,7 @@ async function startPostlog(dir: string): Promise<RunningServer> {
   return {
     name: 'postlog',
     port: (JSON.parse(line) as { pop3: number }).pop3,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -7,7 +7,14 @@ import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSy
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
-export type Postfix = Readonly<{ port: number; version: string; queued(): number; stop(): void }>;
+export type Postfix = Readonly<{
+  port: number;
+  version: string;
+  queued(): number;
+  /** the master process: every Postfix process of this instance is its descendant */
+  masterPid(): number;
+  stop(): void;
+}>;
 
 /** Why Postfix cannot run here, or undefined when it can. */
 export function postfixMissing(): string | undefined {
@@ -59,6 +66,7 @@ export function startPostfix(base: string, port: number): Postfix {
     port,
     version,
     queued: () => countFiles(join(queue, 'hold')),
+    masterPid: () => Number(readFileSync(join(queue, 'pid', 'master.pid'), 'utf8').trim()),
     stop: () => execFileSync('postfix', ['-c', etc, 'stop'], { stdio: 'ignore' }),
   };
 }

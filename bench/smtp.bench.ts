@@ -12,6 +12,7 @@ import { openRuntime } from '../src/frontends/runtime.ts';
 import { loadConfig } from '../src/frontends/config.ts';
 import { commandContext } from '../src/frontends/context.ts';
 import { tempDir } from '../test/helpers/runtime.ts';
+import { treeCpuSeconds } from './cpu.ts';
 import { postfixMissing, startPostfix } from './smtp-postfix.ts';
 
 const SESSIONS = 10;
@@ -48,20 +49,22 @@ function sampleCorpus(dir: string): { files: string[]; sizes: number[]; corpus: 
 
 export type Mode = 'reuse' | 'connect';
 const MODES: readonly Mode[] = ['reuse', 'connect'];
-type Run = { messages: number; seconds: number };
+/** `cpuSeconds`: what the server's processes spent meanwhile (user and system) */
+type Run = { messages: number; seconds: number; cpuSeconds: number };
 
 /**
  * Every sample, PER_SAMPLE times, over SESSIONS concurrent sessions: `reuse` sends message after
  * message on each connection (smtp-source -d), `connect` opens a connection per message.
  */
-function load(port: number, files: readonly string[], mode: Mode): Run {
+function load(port: number, files: readonly string[], mode: Mode, serverPid: number): Run {
+  const cpuBefore = treeCpuSeconds(serverPid);
   const started = process.hrtime.bigint();
   for (const file of files) {
     const args = ['-s', String(SESSIONS), '-m', String(PER_SAMPLE), '-f', 'sender@client.example', '-t', RCPT, '-M', 'bench.client', '-F', file];
     execFileSync('smtp-source', [...(mode === 'reuse' ? ['-d'] : []), ...args, `127.0.0.1:${port}`], { stdio: 'ignore' });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { messages: files.length * PER_SAMPLE, seconds };
+  return { messages: files.length * PER_SAMPLE, seconds, cpuSeconds: treeCpuSeconds(serverPid) - cpuBefore };
 }
 
 async function postlog(files: readonly string[], greetingPassHours: number): Promise<{ runs: Record<Mode, Run>; stored: number }> {
@@ -81,7 +84,7 @@ async function postlog(files: readonly string[], greetingPassHours: number): Pro
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   try {
     const port = (JSON.parse(line) as { smtp: number }).smtp;
-    const runs = { reuse: load(port, files, 'reuse'), connect: load(port, files, 'connect') };
+    const runs = { reuse: load(port, files, 'reuse', child.pid!), connect: load(port, files, 'connect', child.pid!) };
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
@@ -97,7 +100,9 @@ async function postlog(files: readonly string[], greetingPassHours: number): Pro
 }
 
 const rate = (r: Run) => r.messages / r.seconds;
-const show = (r: Run) => `${rate(r).toFixed(0).padStart(6)} messages/s (${r.messages} in ${r.seconds.toFixed(2)} s)`;
+const cpuPerMessage = (r: Run) => (r.cpuSeconds * 1000) / r.messages;
+const show = (r: Run) =>
+  `${rate(r).toFixed(0).padStart(6)} messages/s (${r.messages} in ${r.seconds.toFixed(2)} s), server CPU ${cpuPerMessage(r).toFixed(2)} ms/message`;
 
 async function main(): Promise<void> {
   const work = tempDir('postlog-bench-smtp-corpus-');
@@ -132,13 +137,18 @@ async function main(): Promise<void> {
     const postfix = startPostfix(join(work.path, 'postfix'), 20000 + Math.floor(Math.random() * 20000));
     try {
       await new Promise((r) => setTimeout(r, 1000));
-      const theirs = { reuse: load(postfix.port, files, 'reuse'), connect: load(postfix.port, files, 'connect') };
+      const master = postfix.masterPid();
+      const theirs = { reuse: load(postfix.port, files, 'reuse', master), connect: load(postfix.port, files, 'connect', master) };
       await new Promise((r) => setTimeout(r, 1000));
       for (const mode of MODES) console.log(`${'postfix'.padEnd(31)} ${mode.padEnd(8)} ${show(theirs[mode])}`);
       console.log(`${''.padEnd(31)} ${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`);
       console.log('');
       for (const { label, runs } of ours) {
-        for (const mode of MODES) console.log(`ratio ${label} / postfix, ${mode}: ${(rate(runs[mode]) / rate(theirs[mode])).toFixed(2)}`);
+        for (const mode of MODES) {
+          const speed = (rate(runs[mode]) / rate(theirs[mode])).toFixed(2);
+          const cpu = (cpuPerMessage(runs[mode]) / cpuPerMessage(theirs[mode])).toFixed(2);
+          console.log(`ratio ${label} / postfix, ${mode}: ${speed} (CPU per message ${cpu}x)`);
+        }
       }
     } finally {
       postfix.stop();
