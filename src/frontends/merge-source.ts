@@ -15,7 +15,7 @@ export async function openMergeSource(from: string): Promise<MergeSource> {
   if (!existsSync(location)) throw new DomainError('NotFound', `${from}: no such data directory or export file`);
   if (statSync(location).isDirectory()) {
     if (!existsSync(join(location, 'postlog.mdb'))) throw new DomainError('NotFound', `${from} is not a postlog data directory (no postlog.mdb in it)`);
-    const storage = await openLmdbStorage(location);
+    const storage = await openLmdbStorage(location, { keepSchema: true });
     const nodeFile = join(location, 'node-id');
     const origin = existsSync(nodeFile) ? readFileSync(nodeFile, 'utf8').trim() : storage.origin;
     return { events: storage.events, blobs: storage.blobs, origin, location, close: () => storage.close() };

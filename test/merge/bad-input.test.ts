@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { open } from 'lmdb';
 import { openRuntime } from '../../src/frontends/runtime.ts';
+import { STORAGE_SCHEMA } from '../../src/store/lmdb/open.ts';
 import { BIN, postlogCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/runtime.ts';
 import { importExport } from '../../src/store/portable/importer.ts';
@@ -62,7 +63,7 @@ describe('merge, export and import refuse bad input and survive a kill', () => {
     const head = await headOf(stores.dirA);
     const result = await postlogCli(stores.dirA)(['merge', '--from', newer]);
     assert.equal(result.code, 1);
-    assert.match(result.err, /has storage schema 99, this postlog supports up to 1: upgrade postlog/);
+    assert.match(result.err, new RegExp(`has storage schema 99, this postlog supports up to ${STORAGE_SCHEMA}: upgrade postlog`));
     assert.doesNotMatch(result.err, /at .*\.ts:\d+/, 'no stack trace');
     assert.equal(await headOf(stores.dirA), head);
   });

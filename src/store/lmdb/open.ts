@@ -9,8 +9,15 @@ import { LmdbBlobStore } from './blob-store.ts';
 import { durably } from './commit.ts';
 import { LmdbEventStore } from './event-store.ts';
 
-/** Version of the on-disk layout written by this code; bump it with a migration. */
-export const STORAGE_SCHEMA = 1;
+/**
+ * Version of the on-disk layout written by this code; bump it with a migration. An older postlog
+ * refuses a data directory of a newer schema instead of misreading it.
+ * - 1: the first layout.
+ * - 2: read models, checkpoints and blob manifests hold plain MessagePack maps (plain-values.ts).
+ *   Schema 1 values read as they are, so opening a schema 1 directory needs no migration; but a
+ *   postlog of schema 1 would read the new maps wrong (as Map objects), hence the bump.
+ */
+export const STORAGE_SCHEMA = 2;
 
 export type LmdbStorage = Readonly<{
   /** the environment: projections open their own named sub-databases here */
@@ -27,6 +34,11 @@ export type LmdbStorageOptions = Readonly<{
   mapSize?: number;
   /** this store's origin; recorded on first open, and replaces the recorded one when given */
   origin?: string;
+  /**
+   * Opened only to be read (the other side of a merge): an older schema is read as it is and
+   * left recorded, so the postlog that owns the directory still opens it.
+   */
+  keepSchema?: boolean;
 }>;
 
 const META_SCHEMA = 'storageSchema';
@@ -48,7 +60,7 @@ export async function openLmdbStorage(dataDir: string, options: LmdbStorageOptio
     eventTurnBatching: false,
   });
   try {
-    const origin = await settleMeta(root, path, options.origin);
+    const origin = await settleMeta(root, path, options.origin, options.keepSchema ?? false);
     const events = new LmdbEventStore(root);
     const blobs = new LmdbBlobStore(root);
     await blobs.sweepAbandonedUploads();
@@ -71,7 +83,7 @@ export async function openLmdbStorage(dataDir: string, options: LmdbStorageOptio
 }
 
 /** Refuses a data directory written by a newer postlog; records schema and origin. */
-async function settleMeta(root: RootDatabase, path: string, origin: string | undefined): Promise<string> {
+async function settleMeta(root: RootDatabase, path: string, origin: string | undefined, keepSchema: boolean): Promise<string> {
   const meta = root.openDB<unknown, string>('meta', {});
   const found = meta.get(META_SCHEMA);
   if (typeof found === 'number' && found > STORAGE_SCHEMA) throw new IncompatibleSchema(found, STORAGE_SCHEMA, path);
@@ -80,10 +92,11 @@ async function settleMeta(root: RootDatabase, path: string, origin: string | und
   }
   const recorded = meta.get(META_ORIGIN);
   const settled = origin ?? (typeof recorded === 'string' ? recorded : `node-${randomUUID()}`);
-  if (found !== STORAGE_SCHEMA || recorded !== settled) {
+  const schema = keepSchema && typeof found === 'number' ? found : STORAGE_SCHEMA;
+  if (found !== schema || recorded !== settled) {
     await durably(
       root.transaction(() => {
-        meta.put(META_SCHEMA, STORAGE_SCHEMA);
+        meta.put(META_SCHEMA, schema);
         meta.put(META_ORIGIN, settled);
       }),
     );
