@@ -399,6 +399,5 @@ export class ImapConnection implements ImapContext {
     this.pending.push(Buffer.from(this.text, 'utf8'));
     this.text = '';
   }
-
 }
 
