@@ -4,4 +4,5 @@
 // that way by an earlier version still read, since each carries its own definition.
 import type { DatabaseOptions } from 'lmdb';
 
+// lmdb-js hands `useRecords` on to its msgpackr encoder; its type declarations do not list it.
 export const PLAIN_VALUES = { useRecords: false } as DatabaseOptions;
