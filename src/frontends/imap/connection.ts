@@ -166,8 +166,22 @@ export class ImapConnection implements ImapContext {
   async sync(allowExpunge: boolean): Promise<void> {
     if (this.state.kind !== 'selected') return;
     const mailbox = this.state.mailbox;
+    if (await this.leftDeleted()) return;
     mailbox.poll();
     await mailbox.flush((line) => this.write([line, '\r\n'], false), allowExpunge);
+  }
+
+  /**
+   * When the selected folder was deleted (by another session or process), what the client
+   * believes of it can no longer be kept right: it is told why and the connection ends, so it
+   * selects again, as Dovecot does. True when that happened.
+   */
+  private async leftDeleted(): Promise<boolean> {
+    if (this.state.kind !== 'selected' || !this.state.mailbox.deleted) return false;
+    this.log.info({ mailbox: this.state.mailbox.name }, 'selected mailbox deleted elsewhere; closing');
+    this.setState({ kind: 'logout' });
+    await this.bye('Selected mailbox was deleted, have to disconnect');
+    return true;
   }
 
   async startTls(): Promise<void> {
@@ -261,6 +275,8 @@ export class ImapConnection implements ImapContext {
     this.log.debug({ command: request.command }, 'command');
     const before = this.state;
     try {
+      // No command runs against a folder that is gone.
+      if (await this.leftDeleted()) return;
       if (!spec) throw new ImapError('UnknownCommand');
       const outcome: Outcome = await spec.execute(this, this.state, new Args(request.args));
       if (outcome.state) this.setState(outcome.state);
@@ -297,8 +313,9 @@ export class ImapConnection implements ImapContext {
     this.unwatch = null;
     this.watching = mailbox;
     if (mailbox) {
-      this.unwatch = this.env.watch.watch(mailbox.mailboxId, () => {
+      this.unwatch = this.env.watch.watch(mailbox.mailboxId, (change) => {
         mailbox.dirty = true;
+        if (change === 'deleted') mailbox.deleted = true;
         const waiter = this.changeWaiter;
         this.changeWaiter = null;
         waiter?.();
@@ -367,6 +384,8 @@ export class ImapConnection implements ImapContext {
   private end(): void {
     this.ended = true;
     this.socket.end();
+    // A command waiting for the client's next line (IDLE's DONE) stops waiting.
+    this.wakeUp();
   }
 
   /**

@@ -24,6 +24,8 @@ export class SelectedMailbox {
   private readonly recent = new Set<number>();
   /** the view changed since the last poll (set by the connection's nudge) */
   dirty = false;
+  /** the folder was deleted (by another session or process): this session cannot go on with it */
+  deleted = false;
 
   private constructor(
     private readonly view: MailboxView,
