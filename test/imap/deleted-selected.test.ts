@@ -1,6 +1,7 @@
 // A folder deleted by another session while this one has it selected: the session is told at
 // its next command or at once in IDLE, with a BYE, and the connection ends (as Dovecot does), so
-// a client never goes on showing a folder that is gone or storing into it.
+// a client never goes on showing a folder that is gone or storing into it. The session itself
+// may not delete the folder it has selected, whatever name the folder has by then.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -94,5 +95,16 @@ b.logout()
 `;
     const { stdout } = await promisify(execFile)('python3', ['-c', script, String(h.imap), address, PASSWORD], { timeout: 30_000 });
     assert.equal(stdout, 'OK\nabort: command: NOOP => Selected mailbox was deleted, have to disconnect\n');
+  });
+
+  it('its own session may not delete the selected folder, also under the name another session renamed it to', async () => {
+    const { a, b } = await setup();
+    assert.match((await a.command('s', 'SELECT Doomed')).at(-1)!, /^s OK/);
+    assert.match((await b.command('r', 'RENAME Doomed Renamed')).at(-1)!, /^r OK/);
+    assert.equal((await a.command('d', 'DELETE Renamed')).at(-1), 'd NO [CANNOT] Close the mailbox before deleting it\r\n');
+    assert.match((await a.command('e', 'DELETE Doomed')).at(-1)!, /^e NO \[NONEXISTENT\]/);
+    assert.match((await a.command('f', 'FETCH 1 (FLAGS)')).at(-1)!, /^f OK/);
+    a.close();
+    b.close();
   });
 });

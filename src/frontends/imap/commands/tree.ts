@@ -26,7 +26,9 @@ export const deleteMailbox = command({
   parse: (args) => args.mailbox(),
   async run(ctx, state, name) {
     const canonical = normalizeMailboxName(name);
-    if (state.kind === 'selected' && state.mailbox.name === canonical) throw new ImapError('Cannot', 'Close the mailbox before deleting it');
+    // By id, not name: another session may have renamed the selected folder meanwhile.
+    const target = ctx.runtime.accounts.mailboxByName(state.user.accountId, canonical);
+    if (state.kind === 'selected' && target?.mailboxId === state.mailbox.mailboxId) throw new ImapError('Cannot', 'Close the mailbox before deleting it');
     await ctx.runtime.mail.deleteMailbox(state.user.accountId, canonical, ctx.commandContext());
     await settled(ctx);
     return {};
