@@ -69,6 +69,11 @@ export class SelectedMailbox {
     return this.recent.has(uid) ? [...flags, '\\Recent'] : flags;
   }
 
+  /** UIDs in sequence order, the list itself: read it before the next await, which may change it. */
+  get uidList(): readonly number[] {
+    return this.uids;
+  }
+
   /** UIDs in sequence order (a copy). */
   allUids(): number[] {
     return [...this.uids];

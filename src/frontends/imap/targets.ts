@@ -19,7 +19,7 @@ export function findMailbox(accounts: AccountView, accountId: string, name: stri
 
 /** The UIDs a set names, in ascending order; a message number past the end is a BAD. */
 export function messagesOf(mailbox: SelectedMailbox, set: SequenceSet, byUid: boolean): number[] {
-  if (byUid) return resolveUids(set, mailbox.allUids());
+  if (byUid) return resolveUids(set, mailbox.uidList);
   const seqs = resolveSequenceNumbers(set, mailbox.count);
   if (seqs === null) bad('Invalid message sequence number');
   return seqs.map((seq) => mailbox.uidAt(seq) as number);

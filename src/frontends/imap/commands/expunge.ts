@@ -33,7 +33,7 @@ export const uidExpunge = command({
   states: ['selected'],
   parse: (args) => args.sequenceSet(),
   async run(ctx, state, set) {
-    await expungeDeleted(ctx, state.mailbox, new Set(resolveUids(set, state.mailbox.allUids())));
+    await expungeDeleted(ctx, state.mailbox, new Set(resolveUids(set, state.mailbox.uidList)));
     return {};
   },
 });

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { formatSequenceSet, parseSequenceSet, resolveSequenceNumbers, resolveUids } from './sequence.ts';
 import { formatDateTime, parseDateTime, parseSearchDate } from './dates.ts';
 
@@ -22,6 +23,20 @@ describe('sequence sets', () => {
     assert.deepEqual(resolveUids(parseSequenceSet('20:*')!, uids), [12]);
     assert.deepEqual(resolveUids(parseSequenceSet('4:9,1')!, uids), [5, 9]);
     assert.deepEqual(resolveUids(parseSequenceSet('*')!, []), []);
+  });
+
+  it('resolves UIDs as "every UID of the folder inside one of the ranges", for any set and folder', () => {
+    const uidLists = fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { maxLength: 30 }).map((list) => list.sort((a, b) => a - b));
+    const end = fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constant('*' as const));
+    const sets = fc.array(fc.record({ from: end, to: end }), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(uidLists, sets, (uids, set) => {
+        const max = uids[uids.length - 1] ?? 0;
+        const value = (n: number | '*') => (n === '*' ? max : n);
+        const inside = (uid: number) => set.some(({ from, to }) => uid >= Math.min(value(from), value(to)) && uid <= Math.max(value(from), value(to)));
+        assert.deepEqual(resolveUids(set, uids), uids.filter(inside));
+      }),
+    );
   });
 
   it('writes compact sets', () => {

@@ -46,12 +46,36 @@ export function resolveSequenceNumbers(set: SequenceSet, count: number): number[
 export function resolveUids(set: SequenceSet, uids: readonly number[]): number[] {
   if (uids.length === 0) return [];
   const max = uids[uids.length - 1] as number;
-  const ranges = set.map(({ from, to }) => {
-    const a = from === '*' ? max : from;
-    const b = to === '*' ? max : to;
-    return [Math.min(a, b), Math.max(a, b)] as const;
-  });
-  return uids.filter((uid) => ranges.some(([lo, hi]) => uid >= lo && uid <= hi));
+  const ranges = set
+    .map(({ from, to }) => {
+      const a = from === '*' ? max : from;
+      const b = to === '*' ? max : to;
+      return [Math.min(a, b), Math.max(a, b)] as [number, number];
+    })
+    .sort((x, y) => x[0] - y[0]);
+  // Each range is found by bisection, so a UID FETCH of one message in a folder of 100,000 does
+  // not walk them all; overlapping ranges are merged first, so no UID comes twice.
+  const out: number[] = [];
+  let done = 0;
+  for (const [lo, hi] of ranges) {
+    if (hi < done) continue;
+    let i = firstAtLeast(uids, Math.max(lo, done));
+    for (; i < uids.length && (uids[i] as number) <= hi; i++) out.push(uids[i] as number);
+    done = hi + 1;
+  }
+  return out;
+}
+
+/** Index of the first of the ascending `numbers` that is >= `value` (its length if none is). */
+function firstAtLeast(numbers: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((numbers[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Compact "1:3,5" form of ascending numbers, as COPYUID and ESEARCH write them. */
