@@ -29,5 +29,7 @@ export function normalizeFlags(flags: readonly string[]): string[] {
 
 export function hasFlag(flags: readonly string[], flag: string): boolean {
   const l = flag.toLowerCase();
-  return flags.some((f) => f.toLowerCase() === l);
+  // Flags are ASCII atoms, so case never changes a flag's length: most are told apart without
+  // lowercasing (this runs for every message of a folder in SEARCH and EXPUNGE).
+  return flags.some((f) => f === flag || (f.length === flag.length && f.toLowerCase() === l));
 }

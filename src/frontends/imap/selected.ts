@@ -5,14 +5,15 @@
 import { hasFlag } from '../../domain/mailbox/flags.ts';
 import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
 import { formatFlags } from './flags.ts';
+import { firstAtLeast } from './protocol/sequence.ts';
 import type { RecentClaims } from './recent.ts';
 
 export type SyncWriter = (line: string) => Promise<void>;
 
 export class SelectedMailbox {
-  /** seq - 1 -> UID, ascending: what the client believes is in the mailbox */
+  /** seq - 1 -> UID, ascending: what the client believes is in the mailbox (a UID's sequence
+   * number is found by bisection, so an expunge in a large folder renumbers nothing by hand) */
   private uids: number[];
-  private readonly position = new Map<number, number>();
   /** the flags the client was last told, per UID */
   private readonly told = new Map<number, readonly string[]>();
   /** the change feed has been read up to this MODSEQ */
@@ -84,7 +85,21 @@ export class SelectedMailbox {
   }
 
   seqOf(uid: number): number | undefined {
-    return this.position.has(uid) ? this.indexOf(uid) + 1 : undefined;
+    const i = this.indexOf(uid);
+    return i < 0 ? undefined : i + 1;
+  }
+
+  /**
+   * UIDs (ascending) whose flags, as this session last learnt them from the change feed, include
+   * `flag`: the candidates to check against the view, so a command about a few flagged
+   * messages reads those and not the whole folder.
+   */
+  flagged(flag: string): number[] {
+    this.poll(true);
+    const out: number[] = [];
+    for (const [uid, flags] of this.told) if (hasFlag(flags, flag) && !this.flagChanged.has(uid)) out.push(uid);
+    for (const [uid, flags] of this.flagChanged) if (hasFlag(flags, flag) && this.knows(uid)) out.push(uid);
+    return out.sort((a, b) => a - b);
   }
 
   /** The sequence number of the first message without \Seen, as the client was last told. */
@@ -100,7 +115,7 @@ export class SelectedMailbox {
 
   /** The client now knows these flags (it was sent a FETCH with them). */
   markTold(uid: number, flags: readonly string[]): void {
-    if (this.position.has(uid)) this.told.set(uid, [...flags]);
+    if (this.knows(uid)) this.told.set(uid, [...flags]);
     this.flagChanged.delete(uid);
   }
 
@@ -110,12 +125,12 @@ export class SelectedMailbox {
     this.dirty = false;
     const changes = this.view.changesSince(this.mailboxId, this.modseq);
     for (const uid of changes.expunged) {
-      if (this.position.has(uid)) this.expunged.add(uid);
+      if (this.knows(uid)) this.expunged.add(uid);
       this.arrivedDrop(uid);
     }
     const last = this.uids[this.uids.length - 1] ?? 0;
     for (const m of changes.changed) {
-      if (this.position.has(m.uid)) this.flagChanged.set(m.uid, m.flags);
+      if (this.knows(m.uid)) this.flagChanged.set(m.uid, m.flags);
       else if (m.uid > last && !this.arrived.some((a) => a.uid === m.uid)) this.arrived.push(m);
       else {
         const pending = this.arrived.find((a) => a.uid === m.uid);
@@ -150,7 +165,7 @@ export class SelectedMailbox {
     for (const [uid, flags] of [...this.flagChanged].sort((a, b) => a[0] - b[0])) {
       this.flagChanged.delete(uid);
       const known = this.told.get(uid);
-      if (!this.position.has(uid) || this.expunged.has(uid) || (known && sameFlags(known, flags))) continue;
+      if (!this.knows(uid) || this.expunged.has(uid) || (known && sameFlags(known, flags))) continue;
       this.told.set(uid, [...flags]);
       await write(`* ${this.indexOf(uid) + 1} FETCH (UID ${uid} FLAGS ${formatFlags(this.shownFlags(uid, flags))})`);
     }
@@ -169,8 +184,9 @@ export class SelectedMailbox {
   }
 
   private add(m: MessageRecord): void {
-    if (this.position.has(m.uid)) return;
-    this.position.set(m.uid, this.uids.length);
+    // UIDs only grow: one not above the last is known already.
+    const last = this.uids[this.uids.length - 1];
+    if (last !== undefined && m.uid <= last) return;
     this.uids.push(m.uid);
     this.told.set(m.uid, [...m.flags]);
   }
@@ -181,8 +197,6 @@ export class SelectedMailbox {
       this.told.delete(uid);
       this.recent.delete(uid);
     }
-    this.position.clear();
-    this.uids.forEach((uid, i) => this.position.set(uid, i));
   }
 
   private arrivedDrop(uid: number): void {
@@ -191,7 +205,12 @@ export class SelectedMailbox {
   }
 
   private indexOf(uid: number): number {
-    return this.position.get(uid) ?? -1;
+    const i = firstAtLeast(this.uids, uid);
+    return this.uids[i] === uid ? i : -1;
+  }
+
+  private knows(uid: number): boolean {
+    return this.indexOf(uid) >= 0;
   }
 }
 

@@ -8,7 +8,8 @@ export const close = command({
   parse: none,
   async run(ctx, state) {
     const { mailbox } = state;
-    if (!mailbox.readOnly) {
+    // The view counts \Deleted messages: most CLOSEs need not read the folder.
+    if (!mailbox.readOnly && ctx.runtime.mailboxes.status(mailbox.mailboxId)?.deleted) {
       const deleted = ctx.runtime.mailboxes.messages(mailbox.mailboxId).filter((m) => hasFlag(m.flags, '\\Deleted')).map((m) => m.uid);
       if (deleted.length) {
         const { position } = await ctx.runtime.mail.expunge(mailbox.mailboxId, deleted, 'expunge', ctx.commandContext());

@@ -9,11 +9,14 @@ import type { ImapContext } from '../command.ts';
 
 async function expungeDeleted(ctx: ImapContext, mailbox: SelectedMailbox, only?: ReadonlySet<number>): Promise<void> {
   if (mailbox.readOnly) throw new ImapError('ReadOnly');
-  const known = new Set(mailbox.allUids());
-  const deleted = ctx.runtime.mailboxes
-    .messages(mailbox.mailboxId)
-    .filter((m) => known.has(m.uid) && (!only || only.has(m.uid)) && hasFlag(m.flags, '\\Deleted'))
-    .map((m) => m.uid);
+  const { mailboxes } = ctx.runtime;
+  // Most EXPUNGEs (and every CLOSE) find nothing to do: the view counts \Deleted messages.
+  if (!mailboxes.status(mailbox.mailboxId)?.deleted) return;
+  // The session knows each message's flags from the change feed: only those it saw \Deleted
+  // are read, and the view decides, so a large folder is not read whole.
+  const deleted = mailbox
+    .flagged('\\Deleted')
+    .filter((uid) => (!only || only.has(uid)) && hasFlag(mailboxes.message(mailbox.mailboxId, uid)?.flags ?? [], '\\Deleted'));
   if (!deleted.length) return;
   const { position } = await ctx.runtime.mail.expunge(mailbox.mailboxId, deleted, 'expunge', ctx.commandContext());
   await ctx.settle(position);

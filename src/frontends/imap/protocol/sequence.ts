@@ -67,7 +67,7 @@ export function resolveUids(set: SequenceSet, uids: readonly number[]): number[]
 }
 
 /** Index of the first of the ascending `numbers` that is >= `value` (its length if none is). */
-function firstAtLeast(numbers: readonly number[], value: number): number {
+export function firstAtLeast(numbers: readonly number[], value: number): number {
   let lo = 0;
   let hi = numbers.length;
   while (lo < hi) {
