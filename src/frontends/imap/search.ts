@@ -12,7 +12,11 @@ import { dayOf } from './protocol/dates.ts';
 import type { SearchKey } from './protocol/search-keys.ts';
 import { resolveSequenceNumbers, resolveUids } from './protocol/sequence.ts';
 
-export type Candidate = Readonly<{ seq: number; record: MessageRecord; recent: boolean }>;
+/**
+ * One message as SEARCH sees it: flags as the session knows them (current, from the change feed),
+ * and the view's record read only when a key needs more than flags and numbers.
+ */
+export type Candidate = Readonly<{ seq: number; uid: number; flags: readonly string[]; recent: boolean; record(): MessageRecord }>;
 
 type Content = { headers: Map<string, string[]>; headerText: string; body: string };
 
@@ -31,19 +35,20 @@ export class Searcher {
       case 'all':
         return true;
       case 'flag':
-        return hasFlag(m.record.flags, key.flag) === key.set;
+        return hasFlag(m.flags, key.flag) === key.set;
       case 'recent':
         return m.recent === key.set;
       case 'size':
-        return key.cmp === 'larger' ? m.record.size > key.octets : m.record.size < key.octets;
+        return key.cmp === 'larger' ? m.record().size > key.octets : m.record().size < key.octets;
       case 'date': {
-        const { sentDate } = m.record.summary;
-        const day = dayOf(key.of === 'sent' && sentDate ? sentDate : m.record.internalDate);
+        const record = m.record();
+        const { sentDate } = record.summary;
+        const day = dayOf(key.of === 'sent' && sentDate ? sentDate : record.internalDate);
         return key.cmp === 'before' ? day < key.day : key.cmp === 'on' ? day === key.day : day >= key.day;
       }
       case 'seq':
       case 'uid':
-        return this.setOf(key).has(key.op === 'seq' ? m.seq : m.record.uid);
+        return this.setOf(key).has(key.op === 'seq' ? m.seq : m.uid);
       case 'not':
         return !(await this.matches(key.key, m));
       case 'or':
@@ -52,11 +57,11 @@ export class Searcher {
         for (const k of key.keys) if (!(await this.matches(k, m))) return false;
         return true;
       case 'header':
-        return this.header(m.record, key.field, key.value);
+        return this.header(m.record(), key.field, key.value);
       case 'body':
-        return contains((await this.read(m.record)).body, key.value);
+        return contains((await this.read(m.record())).body, key.value);
       case 'text': {
-        const c = await this.read(m.record);
+        const c = await this.read(m.record());
         return contains(c.headerText, key.value) || contains(c.body, key.value);
       }
     }

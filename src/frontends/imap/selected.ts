@@ -102,6 +102,11 @@ export class SelectedMailbox {
     return out.sort((a, b) => a - b);
   }
 
+  /** A message's flags as this session last learnt them (told, or changed since): current after `poll(true)`. */
+  flagsOf(uid: number): readonly string[] {
+    return this.flagChanged.get(uid) ?? this.told.get(uid) ?? [];
+  }
+
   /** The sequence number of the first message without \Seen, as the client was last told. */
   firstUnseen(): number | undefined {
     const i = this.uids.findIndex((uid) => !hasFlag(this.told.get(uid) ?? [], '\\Seen'));

@@ -3,8 +3,12 @@ import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { parseSearch } from '../protocol/search-keys.ts';
 import { Searcher } from '../search.ts';
+import type { MessageRecord } from '../../../projections/mailbox-view.ts';
 
 const CHARSETS = new Set(['UTF-8', 'US-ASCII']);
+
+/** A message expunged while the search ran: it is in no result. */
+class Vanished extends Error {}
 
 function searching(byUid: boolean) {
   return command({
@@ -14,12 +18,27 @@ function searching(byUid: boolean) {
     async run(ctx, state, { charset, key }) {
       if (charset !== null && !CHARSETS.has(charset.toUpperCase())) throw new ImapError('BadCharset');
       const { mailbox } = state;
+      const { mailboxes } = ctx.runtime;
+      // Flags are current once the change feed is read: a search by flags reads no record.
+      mailbox.poll(true);
       const uids = mailbox.allUids();
       const searcher = new Searcher(ctx.runtime.storage.blobs, uids);
       const found: number[] = [];
       for (let i = 0; i < uids.length; i++) {
-        const record = ctx.runtime.mailboxes.message(mailbox.mailboxId, uids[i]!);
-        if (record && (await searcher.matches(key, { seq: i + 1, record, recent: mailbox.isRecent(record.uid) }))) found.push(byUid ? record.uid : i + 1);
+        const uid = uids[i]!;
+        if (mailbox.isExpunged(uid)) continue;
+        let read: MessageRecord | undefined;
+        const record = () => {
+          read ??= mailboxes.message(mailbox.mailboxId, uid);
+          if (!read) throw new Vanished();
+          return read;
+        };
+        const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), record };
+        try {
+          if (await searcher.matches(key, candidate)) found.push(byUid ? uid : i + 1);
+        } catch (error) {
+          if (!(error instanceof Vanished)) throw error;
+        }
       }
       await ctx.untagged(['SEARCH', ...found].join(' '));
       return {};

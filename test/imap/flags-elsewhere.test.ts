@@ -1,12 +1,13 @@
-// EXPUNGE removes every \Deleted message the session knows of, also one another session marked
-// a moment ago (the session learns flags from the change feed, and EXPUNGE reads only the
-// messages it saw marked), and nothing else; CLOSE does the same silently.
+// Flags another session set a moment ago count at once: EXPUNGE removes every \Deleted message
+// the session knows of (it learns flags from the change feed, and reads only the messages it saw
+// marked) and nothing else, CLOSE does the same silently, and SEARCH by flags answers from the
+// same knowledge without reading every message.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { message, PASSWORD, startHarness, type Harness } from './harness.ts';
 import { Wire } from './wire.ts';
 
-describe('EXPUNGE and \\Deleted set by another session', () => {
+describe('flags set by another session', () => {
   let h: Harness;
   let user = 0;
   before(async () => (h = await startHarness()));
@@ -45,6 +46,21 @@ describe('EXPUNGE and \\Deleted set by another session', () => {
     assert.match((await b.command('m', 'UID STORE 1 +FLAGS.SILENT (\\Deleted)')).at(-1)!, /^m OK/);
     assert.deepEqual(await a.command('c', 'CLOSE'), ['c OK CLOSE completed\r\n']);
     assert.deepEqual((await b.command('n', 'NOOP')).filter((l) => l.includes('EXPUNGE')), ['* 1 EXPUNGE\r\n']);
+    a.close();
+    b.close();
+  });
+
+  it('SEARCH by flags sees them at once, alone and beside keys that need the message', async () => {
+    const { a, b } = await twoSessions(4);
+    assert.match((await b.command('m', 'UID STORE 3 +FLAGS.SILENT (\\Flagged)')).at(-1)!, /^m OK/);
+    assert.match((await b.command('n', 'UID STORE 1,2 +FLAGS.SILENT (\\Seen)')).at(-1)!, /^n OK/);
+    assert.match((await b.command('o', 'UID STORE 4 +FLAGS.SILENT (\\Deleted)')).at(-1)!, /^o OK/);
+    assert.match((await b.command('x', 'EXPUNGE')).at(-1)!, /^x OK/);
+    const search = async (tag: string, criteria: string) => (await a.command(tag, `UID SEARCH ${criteria}`)).find((l) => l.startsWith('* SEARCH'));
+    assert.equal(await search('f', 'FLAGGED'), '* SEARCH 3\r\n');
+    assert.equal(await search('u', 'UNSEEN'), '* SEARCH 3\r\n');
+    assert.equal(await search('s', 'OR FLAGGED SEEN SUBJECT "message 2"'), '* SEARCH 2\r\n');
+    assert.equal(await search('k', 'NOT SEEN LARGER 1'), '* SEARCH 3\r\n');
     a.close();
     b.close();
   });
