@@ -1,7 +1,7 @@
 // Flags another session set a moment ago count at once: EXPUNGE removes every \Deleted message
 // the session knows of (it learns flags from the change feed, and reads only the messages it saw
-// marked) and nothing else, CLOSE does the same silently, and SEARCH by flags answers from the
-// same knowledge without reading every message.
+// marked) and nothing else, CLOSE does the same silently, and SEARCH and FETCH by flags answer
+// from the same knowledge without reading every message.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { message, PASSWORD, startHarness, type Harness } from './harness.ts';
@@ -61,6 +61,25 @@ describe('flags set by another session', () => {
     assert.equal(await search('u', 'UNSEEN'), '* SEARCH 3\r\n');
     assert.equal(await search('s', 'OR FLAGGED SEEN SUBJECT "message 2"'), '* SEARCH 2\r\n');
     assert.equal(await search('k', 'NOT SEEN LARGER 1'), '* SEARCH 3\r\n');
+    a.close();
+    b.close();
+  });
+
+  it('FETCH FLAGS shows them at once, once, and a body fetch adds \\Seen to what it shows', async () => {
+    // b reads: a selected first and holds \\Recent.
+    const { a, b } = await twoSessions(3);
+    assert.match((await a.command('m', 'UID STORE 2 +FLAGS.SILENT (\\Flagged)')).at(-1)!, /^m OK/);
+    assert.deepEqual(await b.command('f', 'UID FETCH 1:* (FLAGS)'), [
+      '* 1 FETCH (UID 1 FLAGS ())\r\n',
+      '* 2 FETCH (UID 2 FLAGS (\\Flagged))\r\n',
+      '* 3 FETCH (UID 3 FLAGS ())\r\n',
+      'f OK UID FETCH completed\r\n',
+    ]);
+    // Told once: the next command has nothing more to say about it.
+    assert.deepEqual(await b.command('n', 'NOOP'), ['n OK NOOP completed\r\n']);
+    const body = await b.command('g', 'UID FETCH 2 (BODY[HEADER.FIELDS (SUBJECT)])');
+    assert.equal(body[0], '* 2 FETCH (UID 2 FLAGS (\\Flagged \\Seen) BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: message 2\r\n\r\n)\r\n');
+    assert.deepEqual((await a.command('o', 'UID FETCH 2 (FLAGS)'))[0], '* 2 FETCH (UID 2 FLAGS (\\Flagged \\Seen \\Recent))\r\n');
     a.close();
     b.close();
   });

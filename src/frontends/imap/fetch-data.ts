@@ -17,11 +17,20 @@ export type FetchOptions = Readonly<{
   shownFlags: readonly string[];
 }>;
 
-/** Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed. */
-export async function fetchData(record: MessageRecord, items: readonly FetchItem[], options: FetchOptions, blobs: BlobStore): Promise<Piece[]> {
+/**
+ * Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed.
+ * `record` is read only for items beyond UID and FLAGS, so a FETCH of flags reads no message.
+ */
+export async function fetchData(
+  uid: number,
+  record: () => MessageRecord,
+  items: readonly FetchItem[],
+  options: FetchOptions,
+  blobs: BlobStore,
+): Promise<Piece[]> {
   const out: Piece[][] = [];
   const kinds = new Set(items.map((i) => i.kind));
-  if (options.uid || kinds.has('UID')) out.push([`UID ${record.uid}`]);
+  if (options.uid || kinds.has('UID')) out.push([`UID ${uid}`]);
   if (options.flags && !kinds.has('FLAGS')) out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
   for (const item of items) {
     switch (item.kind) {
@@ -31,22 +40,22 @@ export async function fetchData(record: MessageRecord, items: readonly FetchItem
         out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
         break;
       case 'INTERNALDATE':
-        out.push([`INTERNALDATE ${quoted(formatDateTime(record.internalDate))}`]);
+        out.push([`INTERNALDATE ${quoted(formatDateTime(record().internalDate))}`]);
         break;
       case 'RFC822.SIZE':
-        out.push([`RFC822.SIZE ${record.size}`]);
+        out.push([`RFC822.SIZE ${record().size}`]);
         break;
       case 'ENVELOPE':
-        out.push([`ENVELOPE ${rendered(ENVELOPES, record.summary.envelope, envelope)}`]);
+        out.push([`ENVELOPE ${rendered(ENVELOPES, record().summary.envelope, envelope)}`]);
         break;
       case 'BODY':
-        out.push([`BODY ${rendered(BODIES, record.summary.body, (body) => bodyStructure(body, false))}`]);
+        out.push([`BODY ${rendered(BODIES, record().summary.body, (body) => bodyStructure(body, false))}`]);
         break;
       case 'BODYSTRUCTURE':
-        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, record.summary.body, (body) => bodyStructure(body, true))}`]);
+        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, record().summary.body, (body) => bodyStructure(body, true))}`]);
         break;
       case 'section':
-        out.push([`${label(item)} `, ...(await sectionBytes(record, item, blobs))]);
+        out.push([`${label(item)} `, ...(await sectionBytes(record(), item, blobs))]);
         break;
     }
   }

@@ -2,6 +2,7 @@
 // selected mailbox by sequence numbers or UIDs.
 import { normalizeMailboxName } from '../../domain/account/names.ts';
 import type { AccountView } from '../../projections/account-view.ts';
+import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
 import { ImapError } from './errors.ts';
 import { bad } from './protocol/args.ts';
 import { resolveSequenceNumbers, resolveUids, type SequenceSet } from './protocol/sequence.ts';
@@ -23,4 +24,20 @@ export function messagesOf(mailbox: SelectedMailbox, set: SequenceSet, byUid: bo
   const seqs = resolveSequenceNumbers(set, mailbox.count);
   if (seqs === null) bad('Invalid message sequence number');
   return seqs.map((seq) => mailbox.uidAt(seq) as number);
+}
+
+/** A message expunged while a command ran over it. */
+export class Vanished extends Error {}
+
+/**
+ * A message's record from the view, read on first use (a command about flags alone never needs
+ * it); Vanished once the message is gone.
+ */
+export function recordOf(view: MailboxView, mailboxId: string, uid: number): () => MessageRecord {
+  let read: MessageRecord | undefined;
+  return () => {
+    read ??= view.message(mailboxId, uid);
+    if (!read) throw new Vanished();
+    return read;
+  };
 }

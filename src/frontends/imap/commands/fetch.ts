@@ -5,7 +5,8 @@ import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { fetchData } from '../fetch-data.ts';
 import { parseFetchItems } from '../protocol/fetch-items.ts';
-import { messagesOf } from '../targets.ts';
+import { messagesOf, recordOf, Vanished } from '../targets.ts';
+import type { Piece } from '../protocol/strings.ts';
 
 function fetching(byUid: boolean) {
   return command({
@@ -16,28 +17,37 @@ function fetching(byUid: boolean) {
       const { mailbox } = state;
       const { mailboxes, storage } = ctx.runtime;
       const uids = messagesOf(mailbox, set, byUid);
+      // Flags are current once the change feed is read: a FETCH of flags reads no message,
+      // other items read each message's record once.
+      mailbox.poll(true);
       const seen = new Set<number>();
       if (!mailbox.readOnly && items.some((i) => i.kind === 'section' && !i.peek)) {
-        for (const uid of uids) {
-          const record = mailboxes.message(mailbox.mailboxId, uid);
-          if (record && !hasFlag(record.flags, '\\Seen')) seen.add(uid);
-        }
+        for (const uid of uids) if (!mailbox.isExpunged(uid) && !hasFlag(mailbox.flagsOf(uid), '\\Seen')) seen.add(uid);
         if (seen.size) {
           const { position } = await ctx.runtime.mail.store(mailbox.mailboxId, [...seen], 'add', ['\\Seen'], ctx.commandContext());
           await ctx.settle(position);
+          mailbox.poll(true);
         }
       }
       let missing = false;
       for (const uid of uids) {
-        const record = mailboxes.message(mailbox.mailboxId, uid);
         const seq = mailbox.seqOf(uid);
-        if (!record || seq === undefined) {
+        if (seq === undefined || mailbox.isExpunged(uid)) {
           missing = true;
           continue;
         }
-        const data = await fetchData(record, items, { uid: byUid, flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, record.flags) }, storage.blobs);
+        const flags = mailbox.flagsOf(uid);
+        let data: Piece[];
+        try {
+          const options = { uid: byUid, flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, flags) };
+          data = await fetchData(uid, recordOf(mailboxes, mailbox.mailboxId, uid), items, options, storage.blobs);
+        } catch (error) {
+          if (!(error instanceof Vanished)) throw error;
+          missing = true;
+          continue;
+        }
         await ctx.untagged(`${seq} FETCH `, ...data);
-        if (seen.has(uid) || items.some((i) => i.kind === 'FLAGS')) mailbox.markTold(uid, record.flags);
+        if (seen.has(uid) || items.some((i) => i.kind === 'FLAGS')) mailbox.markTold(uid, flags);
       }
       if (missing) throw new ImapError('ExpungeIssued');
       return {};

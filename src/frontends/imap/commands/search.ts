@@ -3,12 +3,9 @@ import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { parseSearch } from '../protocol/search-keys.ts';
 import { Searcher } from '../search.ts';
-import type { MessageRecord } from '../../../projections/mailbox-view.ts';
+import { recordOf, Vanished } from '../targets.ts';
 
 const CHARSETS = new Set(['UTF-8', 'US-ASCII']);
-
-/** A message expunged while the search ran: it is in no result. */
-class Vanished extends Error {}
 
 function searching(byUid: boolean) {
   return command({
@@ -27,16 +24,11 @@ function searching(byUid: boolean) {
       for (let i = 0; i < uids.length; i++) {
         const uid = uids[i]!;
         if (mailbox.isExpunged(uid)) continue;
-        let read: MessageRecord | undefined;
-        const record = () => {
-          read ??= mailboxes.message(mailbox.mailboxId, uid);
-          if (!read) throw new Vanished();
-          return read;
-        };
-        const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), record };
+        const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), record: recordOf(mailboxes, mailbox.mailboxId, uid) };
         try {
           if (await searcher.matches(key, candidate)) found.push(byUid ? uid : i + 1);
         } catch (error) {
+          // Expunged while the search ran: in no result.
           if (!(error instanceof Vanished)) throw error;
         }
       }
