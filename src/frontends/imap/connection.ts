@@ -23,11 +23,10 @@ import type { RecentClaims } from './recent.ts';
 import type { SelectedMailbox } from './selected.ts';
 import type { SessionState } from './session.ts';
 import type { MailboxWatch } from './watch.ts';
+import { ReplyQueue } from './reply-queue.ts';
 import { plainAddress } from '../directory/networks.ts';
 import { upgradeToTls, watchSocket, type SocketHandlers } from '../socket-watch.ts';
 
-/** queued replies are sent once this much has gathered, even before the tagged reply */
-const SEND_AT = 64 * 1024;
 /** stop reading from a client that pipelines this far ahead */
 const MAX_BUFFERED = 1024 * 1024;
 
@@ -69,11 +68,7 @@ export class ImapConnection implements ImapContext {
   private markClosed!: () => void;
   private unwatchSocket: () => void = () => {};
   /** replies queued to go out in one write */
-  private pending: Buffer[] = [];
-  /** text queued after the last of `pending`, not yet encoded */
-  private text = '';
-  /** queued length (text counted in characters: this only decides when to send) */
-  private pendingBytes = 0;
+  private readonly replies = new ReplyQueue();
 
   constructor(socket: Socket, private readonly env: ConnectionEnv, secure: boolean) {
     this.socket = socket;
@@ -394,29 +389,10 @@ export class ImapConnection implements ImapContext {
    * Waits while the client is slow to read, so a big FETCH is never held whole.
    */
   private async write(pieces: readonly Piece[], now = true): Promise<void> {
-    for (const piece of pieces) {
-      // Text is gathered as text and encoded once per write, not once per piece.
-      if (typeof piece === 'string') this.text += piece;
-      else {
-        this.settleText();
-        this.pending.push(piece);
-      }
-      this.pendingBytes += piece.length;
-    }
-    if (!now && this.pendingBytes < SEND_AT) return;
-    this.settleText();
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.replies.add(pieces);
+    if (!now && !this.replies.full) return;
+    const data = this.replies.take();
     if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return;
     await drained(this.socket);
   }
-
-  /** The text gathered since the last literal, as bytes in the queue. */
-  private settleText(): void {
-    if (!this.text) return;
-    this.pending.push(Buffer.from(this.text, 'utf8'));
-    this.text = '';
-  }
 }
-
