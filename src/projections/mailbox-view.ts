@@ -131,7 +131,7 @@ const LAZY_SUMMARY: PropertyDescriptor = {
   configurable: true,
   get(this: Lazy): MessageSummary {
     const source = this[SOURCE];
-    return (source.summary ??= source.view.summary(source.mailboxId, this.uid));
+    return (source.summary ??= source.view.storedSummary(source.mailboxId, this.uid));
   },
   set(this: Lazy, value: MessageSummary) {
     this[SOURCE].summary = value;
@@ -178,13 +178,24 @@ export class MailboxView implements MessageLookup {
    * it. The property is an own enumerable one, so a spread or destructuring copies the summary.
    */
   private withSummary(mailboxId: string, stored: StoredMessage): MessageRecord {
-    if (this.options.eager) return { ...stored, summary: this.summary(mailboxId, stored.uid) };
+    if (this.options.eager) return { ...stored, summary: this.storedSummary(mailboxId, stored.uid) };
     (stored as Lazy)[SOURCE] = { view: this, mailboxId };
     return Object.defineProperty(stored, 'summary', LAZY_SUMMARY) as MessageRecord;
   }
 
-  /** A message's summary, from the cache or the view. */
-  summary(mailboxId: string, uid: number): MessageSummary {
+  /** The summary of a message whose record was read: the view holds one for every message. */
+  storedSummary(mailboxId: string, uid: number): MessageSummary {
+    const summary = this.summary(mailboxId, uid);
+    if (!summary) throw new Error(`mailbox view: message ${uid} of ${mailboxId} has no summary`);
+    return summary;
+  }
+
+  /**
+   * A message's summary, from the cache or the view, without reading its record; undefined when
+   * the message is not in the view. A summary stays cached after its message is expunged: a
+   * session that still counts that UID may be shown its envelope, never another message's.
+   */
+  summary(mailboxId: string, uid: number): MessageSummary | undefined {
     const key = `${mailboxId}/${uid}`;
     const cached = this.summaries.get(key);
     if (cached) {
@@ -192,7 +203,8 @@ export class MailboxView implements MessageLookup {
       this.summaries.set(key, cached);
       return cached;
     }
-    const stored = this.kv.get<MessageSummary | Uint8Array>(['sum', mailboxId, uid])!;
+    const stored = this.kv.get<MessageSummary | Uint8Array>(['sum', mailboxId, uid]);
+    if (stored === undefined) return undefined;
     // Bytes read from the database are decoded before the next read can reuse their buffer.
     const summary = stored instanceof Uint8Array ? (unpackSummary(stored) as MessageSummary) : stored;
     if (this.summaries.size >= SUMMARY_CACHE) this.summaries.delete(this.summaries.keys().next().value!);

@@ -6,6 +6,7 @@ import { filterHeader, locateSection } from './body-sections.ts';
 import { formatFlags } from './flags.ts';
 import { formatDateTime } from './protocol/dates.ts';
 import { sectionLabel, type BodyItem, type FetchItem } from './protocol/fetch-items.ts';
+import type { MessageSource } from './targets.ts';
 import { literalBytes, quoted, type Piece } from './protocol/strings.ts';
 import { bodyStructure, envelope } from './protocol/structure.ts';
 
@@ -19,11 +20,12 @@ export type FetchOptions = Readonly<{
 
 /**
  * Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed.
- * `record` is read only for items beyond UID and FLAGS, so a FETCH of flags reads no message.
+ * The message is read only for items beyond UID and FLAGS, so a FETCH of flags reads no message,
+ * and one of envelopes or structures only the (cached) summary.
  */
 export async function fetchData(
   uid: number,
-  record: () => MessageRecord,
+  message: MessageSource,
   items: readonly FetchItem[],
   options: FetchOptions,
   blobs: BlobStore,
@@ -40,22 +42,22 @@ export async function fetchData(
         out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
         break;
       case 'INTERNALDATE':
-        out.push([`INTERNALDATE ${quoted(formatDateTime(record().internalDate))}`]);
+        out.push([`INTERNALDATE ${quoted(formatDateTime(message.record().internalDate))}`]);
         break;
       case 'RFC822.SIZE':
-        out.push([`RFC822.SIZE ${record().size}`]);
+        out.push([`RFC822.SIZE ${message.record().size}`]);
         break;
       case 'ENVELOPE':
-        out.push([`ENVELOPE ${rendered(ENVELOPES, record().summary.envelope, envelope)}`]);
+        out.push([`ENVELOPE ${rendered(ENVELOPES, message.summary().envelope, envelope)}`]);
         break;
       case 'BODY':
-        out.push([`BODY ${rendered(BODIES, record().summary.body, (body) => bodyStructure(body, false))}`]);
+        out.push([`BODY ${rendered(BODIES, message.summary().body, (body) => bodyStructure(body, false))}`]);
         break;
       case 'BODYSTRUCTURE':
-        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, record().summary.body, (body) => bodyStructure(body, true))}`]);
+        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, message.summary().body, (body) => bodyStructure(body, true))}`]);
         break;
       case 'section':
-        out.push([`${label(item)} `, ...(await sectionBytes(record(), item, blobs))]);
+        out.push([`${label(item)} `, ...(await sectionBytes(message.record(), item, blobs))]);
         break;
     }
   }

@@ -3,6 +3,7 @@
 import { normalizeMailboxName } from '../../domain/account/names.ts';
 import type { AccountView } from '../../projections/account-view.ts';
 import type { MailboxView, MessageRecord } from '../../projections/mailbox-view.ts';
+import type { MessageSummary } from '../../domain/message/summary.ts';
 import { ImapError } from './errors.ts';
 import { bad } from './protocol/args.ts';
 import { resolveSequenceNumbers, resolveUids, type SequenceSet } from './protocol/sequence.ts';
@@ -30,14 +31,23 @@ export function messagesOf(mailbox: SelectedMailbox, set: SequenceSet, byUid: bo
 export class Vanished extends Error {}
 
 /**
- * A message's record from the view, read on first use (a command about flags alone never needs
- * it); Vanished once the message is gone.
+ * A message of the selected mailbox as a command reads it, each part on first use (a command
+ * about flags alone reads nothing): its record, or only its summary (envelope, structure), which
+ * the view caches. Either throws Vanished once the message is gone.
  */
-export function recordOf(view: MailboxView, mailboxId: string, uid: number): () => MessageRecord {
+export type MessageSource = Readonly<{ record(): MessageRecord; summary(): MessageSummary }>;
+
+export function messageSource(view: MailboxView, mailboxId: string, uid: number): MessageSource {
   let read: MessageRecord | undefined;
-  return () => {
+  const record = (): MessageRecord => {
     read ??= view.message(mailboxId, uid);
     if (!read) throw new Vanished();
     return read;
   };
+  const summary = (): MessageSummary => {
+    const found = read ? read.summary : view.summary(mailboxId, uid);
+    if (!found) throw new Vanished();
+    return found;
+  };
+  return { record, summary };
 }
