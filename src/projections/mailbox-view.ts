@@ -138,14 +138,40 @@ const LAZY_SUMMARY: PropertyDescriptor = {
   },
 };
 
-/** Summaries decoded lately, by mailbox and UID: a summary never changes once stored. */
-const SUMMARY_CACHE = 20_000;
+/**
+ * Summaries decoded lately, by mailbox and UID (a summary never changes once stored, and a UID is
+ * never reused within a mailbox, so nothing goes stale). Two generations of up to HALF each: a hit
+ * in the newer is a plain lookup, one in the older moves the entry up, and when the newer fills,
+ * it becomes the older and the oldest are dropped together. Close to least-recently-used, without
+ * reordering a map on every hit (FETCH of envelopes reads one summary per message).
+ */
+const HALF = 10_000;
+
+class SummaryCache {
+  #newer = new Map<string, MessageSummary>();
+  #older = new Map<string, MessageSummary>();
+
+  get(key: string): MessageSummary | undefined {
+    const hit = this.#newer.get(key);
+    if (hit !== undefined) return hit;
+    const old = this.#older.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: string, summary: MessageSummary): void {
+    if (this.#newer.size >= HALF) {
+      this.#older = this.#newer;
+      this.#newer = new Map();
+    }
+    this.#newer.set(key, summary);
+  }
+}
 
 /** Reads of the mailbox view, for IMAP, POP3 and the CLI. */
 export class MailboxView implements MessageLookup {
   private readonly kv: KeyValue;
-  /** least recently used first; a UID is never reused within a mailbox, so nothing goes stale */
-  private readonly summaries = new Map<string, MessageSummary>();
+  private readonly summaries = new SummaryCache();
   /**
    * `eager`: every record comes with its summary read at once, for a view that is closed
    * while its records are still in use (a point-in-time view).
@@ -198,16 +224,11 @@ export class MailboxView implements MessageLookup {
   summary(mailboxId: string, uid: number): MessageSummary | undefined {
     const key = `${mailboxId}/${uid}`;
     const cached = this.summaries.get(key);
-    if (cached) {
-      this.summaries.delete(key);
-      this.summaries.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const stored = this.kv.get<MessageSummary | Uint8Array>(['sum', mailboxId, uid]);
     if (stored === undefined) return undefined;
     // Bytes read from the database are decoded before the next read can reuse their buffer.
     const summary = stored instanceof Uint8Array ? (unpackSummary(stored) as MessageSummary) : stored;
-    if (this.summaries.size >= SUMMARY_CACHE) this.summaries.delete(this.summaries.keys().next().value!);
     this.summaries.set(key, summary);
     return summary;
   }

@@ -11,12 +11,13 @@ import { bad } from './protocol/args.ts';
 import { dayOf } from './protocol/dates.ts';
 import type { SearchKey } from './protocol/search-keys.ts';
 import { resolveSequenceNumbers, resolveUids } from './protocol/sequence.ts';
+import type { MessageSource } from './targets.ts';
 
 /**
  * One message as SEARCH sees it: flags as the session knows them (current, from the change feed),
  * and the view's record read only when a key needs more than flags and numbers.
  */
-export type Candidate = Readonly<{ seq: number; uid: number; flags: readonly string[]; recent: boolean; record(): MessageRecord }>;
+export type Candidate = Readonly<{ seq: number; uid: number; flags: readonly string[]; recent: boolean; message: Pick<MessageSource, 'record'> }>;
 
 type Content = { headers: Map<string, string[]>; headerText: string; body: string };
 
@@ -39,9 +40,9 @@ export class Searcher {
       case 'recent':
         return m.recent === key.set;
       case 'size':
-        return key.cmp === 'larger' ? m.record().size > key.octets : m.record().size < key.octets;
+        return key.cmp === 'larger' ? m.message.record().size > key.octets : m.message.record().size < key.octets;
       case 'date': {
-        const record = m.record();
+        const record = m.message.record();
         const { sentDate } = record.summary;
         const day = dayOf(key.of === 'sent' && sentDate ? sentDate : record.internalDate);
         return key.cmp === 'before' ? day < key.day : key.cmp === 'on' ? day === key.day : day >= key.day;
@@ -57,11 +58,11 @@ export class Searcher {
         for (const k of key.keys) if (!(await this.matches(k, m))) return false;
         return true;
       case 'header':
-        return this.header(m.record(), key.field, key.value);
+        return this.header(m.message.record(), key.field, key.value);
       case 'body':
-        return contains((await this.read(m.record())).body, key.value);
+        return contains((await this.read(m.message.record())).body, key.value);
       case 'text': {
-        const c = await this.read(m.record());
+        const c = await this.read(m.message.record());
         return contains(c.headerText, key.value) || contains(c.body, key.value);
       }
     }

@@ -35,19 +35,24 @@ export class Vanished extends Error {}
  * about flags alone reads nothing): its record, or only its summary (envelope, structure), which
  * the view caches. Either throws Vanished once the message is gone.
  */
-export type MessageSource = Readonly<{ record(): MessageRecord; summary(): MessageSummary }>;
+export class MessageSource {
+  #read: MessageRecord | undefined;
 
-export function messageSource(view: MailboxView, mailboxId: string, uid: number): MessageSource {
-  let read: MessageRecord | undefined;
-  const record = (): MessageRecord => {
-    read ??= view.message(mailboxId, uid);
-    if (!read) throw new Vanished();
-    return read;
-  };
-  const summary = (): MessageSummary => {
-    const found = read ? read.summary : view.summary(mailboxId, uid);
+  constructor(
+    private readonly view: MailboxView,
+    private readonly mailboxId: string,
+    private readonly uid: number,
+  ) {}
+
+  record(): MessageRecord {
+    this.#read ??= this.view.message(this.mailboxId, this.uid);
+    if (!this.#read) throw new Vanished();
+    return this.#read;
+  }
+
+  summary(): MessageSummary {
+    const found = this.#read ? this.#read.summary : this.view.summary(this.mailboxId, this.uid);
     if (!found) throw new Vanished();
     return found;
-  };
-  return { record, summary };
+  }
 }

@@ -5,7 +5,7 @@ import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { fetchData } from '../fetch-data.ts';
 import { parseFetchItems } from '../protocol/fetch-items.ts';
-import { messageSource, messagesOf, Vanished } from '../targets.ts';
+import { MessageSource, messagesOf, Vanished } from '../targets.ts';
 import type { Piece } from '../protocol/strings.ts';
 
 function fetching(byUid: boolean) {
@@ -40,7 +40,7 @@ function fetching(byUid: boolean) {
         let data: Piece[];
         try {
           const options = { uid: byUid, flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, flags) };
-          data = await fetchData(uid, messageSource(mailboxes, mailbox.mailboxId, uid), items, options, storage.blobs);
+          data = await fetchData(uid, new MessageSource(mailboxes, mailbox.mailboxId, uid), items, options, storage.blobs);
         } catch (error) {
           if (!(error instanceof Vanished)) throw error;
           missing = true;

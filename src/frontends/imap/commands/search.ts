@@ -3,7 +3,7 @@ import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
 import { parseSearch } from '../protocol/search-keys.ts';
 import { Searcher } from '../search.ts';
-import { messageSource, Vanished } from '../targets.ts';
+import { MessageSource, Vanished } from '../targets.ts';
 
 const CHARSETS = new Set(['UTF-8', 'US-ASCII']);
 
@@ -24,7 +24,7 @@ function searching(byUid: boolean) {
       for (let i = 0; i < uids.length; i++) {
         const uid = uids[i]!;
         if (mailbox.isExpunged(uid)) continue;
-        const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), record: messageSource(mailboxes, mailbox.mailboxId, uid).record };
+        const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), message: new MessageSource(mailboxes, mailbox.mailboxId, uid) };
         try {
           if (await searcher.matches(key, candidate)) found.push(byUid ? uid : i + 1);
         } catch (error) {
