@@ -6,6 +6,7 @@
 // writers cannot keep beating each other; otherwise the retries are bounded.
 import type { EventStore, RecordedEvent } from '../store/event-store.ts';
 import { WrongExpectedVersion } from '../store/event-store.ts';
+import type { SnapshotStore } from '../store/snapshot-store.ts';
 import type { Decider } from './decider.ts';
 import type { CommandContext, DomainEvent } from './event.ts';
 
@@ -29,7 +30,14 @@ type Lane = { decider: Decider<any, any, any>; queue: Pending[]; running: boolea
 
 /** How long a stream that met another writer is decided inside the store's writes. */
 const CONTENDED_MS = 60_000;
-type Cached = { decider: Decider<any, any, any>; revision: number; state: unknown };
+/**
+ * A stream's state as last decided or read; `eventId` is the event at `revision`, which a
+ * snapshot of this state names.
+ */
+type Cached = { decider: Decider<any, any, any>; revision: number; state: unknown; eventId?: string };
+
+/** A snapshot is stored after this many events since the last one (see SnapshotStore). */
+const SNAPSHOT_EVERY = 1000;
 
 export class TooManyConflicts extends Error {
   readonly type = 'TooManyConflicts' as const;
@@ -42,12 +50,14 @@ export class TooManyConflicts extends Error {
 export class CommandHandler {
   private readonly lanes = new Map<string, Lane>();
   private readonly cache = new Map<string, Cached>();
+  /** per stream, the revision of the last snapshot stored or restored */
+  private readonly snapshotAt = new Map<string, number>();
   /** streams another writer appended to under us lately, until when they count as contended */
   private readonly contended = new Map<string, number>();
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { maxAttempts?: number; cachedStreams?: number } = {},
+    private readonly options: { maxAttempts?: number; cachedStreams?: number; snapshots?: SnapshotStore; snapshotEvery?: number } = {},
   ) {}
 
   handle<C, S, E extends DomainEvent>(
@@ -109,7 +119,7 @@ export class CommandHandler {
   private async run(stream: string, decider: Decider<any, any, any>, batch: Pending[]): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      let loaded: { revision: number; state: unknown };
+      let loaded: { revision: number; state: unknown; eventId?: string };
       try {
         loaded = await this.load(stream, decider);
       } catch (error) {
@@ -118,11 +128,13 @@ export class CommandHandler {
       }
       let { revision, state: current } = loaded;
       let decided: { pending: Pending; events: DomainEvent[] }[] | undefined;
+      let newestId = loaded.eventId;
       /** Catches up with `newer` (what other writers appended since the load), then decides the batch. */
       const decide = (newer: readonly RecordedEvent[]) => {
         for (const r of newer) {
           current = decider.evolve(current, r.event);
           revision = r.revision;
+          newestId = r.event.meta?.eventId;
         }
         decided = [];
         for (const pending of batch) {
@@ -156,7 +168,8 @@ export class CommandHandler {
             ({ revision, position } = result);
           }
         }
-        this.remember(stream, decider, revision, current);
+        const last = decided?.flatMap((d) => d.events).at(-1);
+        this.remember(stream, decider, revision, current, last?.meta.eventId ?? newestId);
         for (const d of decided ?? []) d.pending.resolve(d.events, d.events.length ? position : 0);
         return;
       } catch (error) {
@@ -184,14 +197,17 @@ export class CommandHandler {
     return false;
   }
 
-  private async load(stream: string, decider: Decider<any, any, any>): Promise<{ revision: number; state: any }> {
+  private async load(stream: string, decider: Decider<any, any, any>): Promise<{ revision: number; state: any; eventId?: string }> {
     const cached = this.cache.get(stream);
     let revision = -1;
     let state: unknown;
+    let eventId: string | undefined;
     if (cached && cached.decider === decider) {
-      ({ revision, state } = cached);
+      ({ revision, state, eventId } = cached);
     } else {
-      state = decider.initialState();
+      const restored = await this.restore(stream, decider);
+      if (restored) ({ revision, state, eventId } = restored);
+      else state = decider.initialState();
     }
     // Catch up with what other writers (other nodes, other processes) appended since.
     const PAGE = 1000;
@@ -200,17 +216,46 @@ export class CommandHandler {
       for (const r of page) {
         state = decider.evolve(state, r.event);
         revision = r.revision;
+        eventId = r.event.meta?.eventId;
       }
       if (page.length < PAGE) break;
     }
-    this.remember(stream, decider, revision, state);
-    return { revision, state };
+    this.remember(stream, decider, revision, state, eventId);
+    return { revision, state, eventId };
   }
 
-  private remember(stream: string, decider: Decider<any, any, any>, revision: number, state: unknown): void {
-    this.cache.delete(stream);
-    this.cache.set(stream, { decider, revision, state });
-    const limit = this.options.cachedStreams ?? 1000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value!);
+  /** The stream's state from its snapshot, when there is one of this decider's format that matches the log. */
+  private async restore(stream: string, decider: Decider<any, any, any>): Promise<{ revision: number; state: unknown; eventId: string } | undefined> {
+    const codec = decider.snapshot;
+    const snapshot = codec && this.options.snapshots?.get(stream);
+    if (!codec || !snapshot || snapshot.version !== codec.version || !Number.isSafeInteger(snapshot.revision)) return undefined;
+    const [at] = await this.store.readStream(stream, { from: snapshot.revision, limit: 1 });
+    if (at?.revision !== snapshot.revision || at.event.meta?.eventId !== snapshot.eventId) return undefined;
+    try {
+      const state = codec.decode(snapshot.data);
+      this.snapshotAt.set(stream, snapshot.revision);
+      return { revision: snapshot.revision, state, eventId: snapshot.eventId };
+    } catch {
+      return undefined;
+    }
   }
+
+  private remember(stream: string, decider: Decider<any, any, any>, revision: number, state: unknown, eventId: string | undefined): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, { decider, revision, state, eventId });
+    const limit = this.options.cachedStreams ?? 1000;
+    while (this.cache.size > limit) {
+      const oldest = this.cache.keys().next().value!;
+      this.cache.delete(oldest);
+      this.snapshotAt.delete(oldest);
+    }
+    const codec = decider.snapshot;
+    const snapshots = this.options.snapshots;
+    if (!codec || !snapshots || eventId === undefined) return;
+    if (revision - (this.snapshotAt.get(stream) ?? -1) < (this.options.snapshotEvery ?? SNAPSHOT_EVERY)) return;
+    // Encoded now: the cached state is evolved in place by the next command.
+    snapshots.put(stream, { revision, eventId, version: codec.version, data: codec.encode(state) });
+    this.snapshotAt.set(stream, revision);
+  }
+
 }

@@ -10,6 +10,19 @@ export type Decider<C, S, E extends DomainEvent> = Readonly<{
   evolve: (state: S, event: E) => S;
   /** Pure: throws a DomainError to refuse; returns [] when nothing changes. */
   decide: (command: C, state: S, ctx: CommandContext) => E[];
+  /** How the state is kept in a snapshot, for deciders whose streams grow long. */
+  snapshot?: SnapshotCodec<S>;
+}>;
+
+/**
+ * A state as plain data and back. `version` changes whenever the encoding or the state's
+ * meaning does: a snapshot of another version is not used. `decode` throws on data it cannot
+ * take, and the stream is replayed instead.
+ */
+export type SnapshotCodec<S> = Readonly<{
+  version: number;
+  encode: (state: S) => unknown;
+  decode: (data: unknown) => S;
 }>;
 
 export type DomainErrorCode =

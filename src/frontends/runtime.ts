@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import pino, { type Logger } from 'pino';
 import { openLmdbStorage, type LmdbStorage } from '../store/lmdb/open.ts';
+import { LmdbSnapshots } from '../store/lmdb/snapshots.ts';
 import { CommandHandler } from '../domain/command-handler.ts';
 import { MailService } from '../domain/mail-service.ts';
 import { LoginLog } from '../domain/login/log.ts';
@@ -85,7 +86,7 @@ export async function openRuntime(
   mkdirSync(dataDir, { recursive: true });
   const origin = nodeId(dataDir);
   const storage = await openLmdbStorage(dataDir);
-  const handler = new CommandHandler(storage.events);
+  const handler = new CommandHandler(storage.events, { snapshots: new LmdbSnapshots(storage.root) });
   const runner = new ProjectionRunner(storage.root, storage.events, PROJECTIONS, { until: options.until });
   runner.on('stopped', (error) => logger.error({ err: error }, 'projection stopped'));
   const mailboxes = new MailboxView(projectionDb(storage.root, mailboxProjection));

@@ -1,6 +1,6 @@
 // Decides what happens inside one mailbox: UIDs are assigned here (uid = uidNext) and every
 // change gets the next MODSEQ, so no projection ever invents either.
-import { type Decider, refuse } from '../decider.ts';
+import { type Decider, refuse, type SnapshotCodec } from '../decider.ts';
 import { type CommandContext, eventOf } from '../event.ts';
 import type { MessageSummary } from '../message/summary.ts';
 import type { MailboxEvent, MessageSource } from './events.ts';
@@ -141,6 +141,56 @@ function evolve(state: MailboxState, event: MailboxEvent): MailboxState {
   }
 }
 
+type EncodedMailbox = {
+  initialized: boolean;
+  accountId: string;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  /** the messages as parallel columns: cheaper to encode and decode than one map per message */
+  uids: number[];
+  emailIds: string[];
+  flags: string[][];
+  modseqs: number[];
+};
+
+const mailboxSnapshot: SnapshotCodec<MailboxState> = {
+  version: 1,
+  encode(state) {
+    const encoded: EncodedMailbox = {
+      initialized: state.initialized,
+      accountId: state.accountId,
+      uidValidity: state.uidValidity,
+      uidNext: state.uidNext,
+      highestModseq: state.highestModseq,
+      uids: [],
+      emailIds: [],
+      flags: [],
+      modseqs: [],
+    };
+    for (const [uid, m] of state.messages) {
+      encoded.uids.push(uid);
+      encoded.emailIds.push(m.emailId);
+      encoded.flags.push(m.flags);
+      encoded.modseqs.push(m.modseq);
+    }
+    return encoded;
+  },
+  decode(data) {
+    const d = data as EncodedMailbox;
+    const n = d?.uids?.length;
+    const columns = [d?.emailIds, d?.flags, d?.modseqs];
+    if (typeof d?.initialized !== 'boolean' || typeof d.accountId !== 'string' || !Number.isSafeInteger(d.uidNext) || !Number.isSafeInteger(d.highestModseq)) {
+      throw new Error('not a mailbox snapshot');
+    }
+    if (!Number.isSafeInteger(n) || columns.some((c) => !Array.isArray(c) || c.length !== n)) throw new Error('mailbox snapshot columns differ in length');
+    const messages = new Map<number, MessageState>();
+    for (let i = 0; i < n; i++) messages.set(d.uids[i]!, { emailId: d.emailIds[i]!, flags: [...d.flags[i]!], modseq: d.modseqs[i]! });
+    const { initialized, accountId, uidValidity, uidNext, highestModseq } = d;
+    return { initialized, accountId, uidValidity, uidNext, highestModseq, messages };
+  },
+};
+
 export const mailboxDecider: Decider<MailboxCommand, MailboxState, MailboxEvent> = {
   initialState: () => ({
     initialized: false,
@@ -152,4 +202,5 @@ export const mailboxDecider: Decider<MailboxCommand, MailboxState, MailboxEvent>
   }),
   evolve,
   decide,
+  snapshot: mailboxSnapshot,
 };
