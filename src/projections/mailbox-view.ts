@@ -189,6 +189,14 @@ export class MailboxView implements MessageLookup {
     return [...this.kv.children<StoredMessage>(['msg', mailboxId])].map((e) => this.withSummary(mailboxId, e.value));
   }
 
+  /**
+   * Every message's UID and flags, in UID order: what a session needs to select the mailbox,
+   * without the rest of each record being made into a MessageRecord.
+   */
+  listing(mailboxId: string): Pick<MessageRecord, 'uid' | 'flags'>[] {
+    return [...this.kv.children<StoredMessage>(['msg', mailboxId])].map(({ value }) => value);
+  }
+
   /** UIDs in ascending order, from `from` on when given. */
   uids(mailboxId: string, from?: number): number[] {
     return [...this.kv.children<StoredMessage>(['msg', mailboxId], from)].map((e) => e.key[2] as number);

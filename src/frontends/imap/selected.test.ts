@@ -41,7 +41,7 @@ class FakeView {
   asView(): MailboxView {
     return {
       status: () => this.status(),
-      messages: () => [...this.messages.values()].sort((a, b) => a.uid - b.uid),
+      listing: () => [...this.messages.values()].sort((a, b) => a.uid - b.uid),
       changesSince: (id: string, since: number) => this.changesSince(id, since),
     } as unknown as MailboxView;
   }

@@ -10,6 +10,8 @@ import type { RecentClaims } from './recent.ts';
 
 export type SyncWriter = (line: string) => Promise<void>;
 
+type Listed = Pick<MessageRecord, 'uid' | 'flags'>;
+
 export class SelectedMailbox {
   /** seq - 1 -> UID, ascending: what the client believes is in the mailbox (a UID's sequence
    * number is found by bisection, so an expunge in a large folder renumbers nothing by hand) */
@@ -46,7 +48,7 @@ export class SelectedMailbox {
     if (status === undefined) return null;
     const selected = new SelectedMailbox(view, claims, mailboxId, name, readOnly, status.uidValidity);
     selected.modseq = status.highestModseq;
-    const messages = view.messages(mailboxId);
+    const messages = view.listing(mailboxId);
     for (const m of messages) selected.add(m);
     await selected.takeRecent(messages);
     return selected;
@@ -181,14 +183,14 @@ export class SelectedMailbox {
    * claims them, so they are recent in no other session; EXAMINE must not (RFC 3501 6.3.2) and
    * only counts those nobody has claimed yet.
    */
-  private async takeRecent(messages: readonly MessageRecord[]): Promise<void> {
+  private async takeRecent(messages: readonly Listed[]): Promise<void> {
     const newest = messages[messages.length - 1]?.uid;
     if (newest === undefined) return;
     const claimedBefore = this.readOnly ? this.claims.claimed(this.mailboxId) : await this.claims.claim(this.mailboxId, newest);
     for (const m of messages) if (m.uid > claimedBefore) this.recent.add(m.uid);
   }
 
-  private add(m: MessageRecord): void {
+  private add(m: Listed): void {
     // UIDs only grow: one not above the last is known already.
     const last = this.uids[this.uids.length - 1];
     if (last !== undefined && m.uid <= last) return;

@@ -10,7 +10,7 @@ export const close = command({
     const { mailbox } = state;
     // The view counts \Deleted messages: most CLOSEs need not read the folder.
     if (!mailbox.readOnly && ctx.runtime.mailboxes.status(mailbox.mailboxId)?.deleted) {
-      const deleted = ctx.runtime.mailboxes.messages(mailbox.mailboxId).filter((m) => hasFlag(m.flags, '\\Deleted')).map((m) => m.uid);
+      const deleted = ctx.runtime.mailboxes.listing(mailbox.mailboxId).filter((m) => hasFlag(m.flags, '\\Deleted')).map((m) => m.uid);
       if (deleted.length) {
         const { position } = await ctx.runtime.mail.expunge(mailbox.mailboxId, deleted, 'expunge', ctx.commandContext());
         await ctx.settle(position);
