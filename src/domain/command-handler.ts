@@ -4,6 +4,8 @@
 // Where the store can (EventStore.appendDecided), a stream that met a conflict is then decided
 // inside the store's write for a while, after whatever the other writers appended, so two busy
 // writers cannot keep beating each other; otherwise the retries are bounded.
+// A stream's state is kept between commands, and for deciders that keep snapshots (a mailbox),
+// stored every SNAPSHOT_EVERY events, so a long stream is not replayed whole after a start.
 import type { EventStore, RecordedEvent } from '../store/event-store.ts';
 import { WrongExpectedVersion } from '../store/event-store.ts';
 import type { SnapshotStore } from '../store/snapshot-store.ts';
@@ -257,5 +259,4 @@ export class CommandHandler {
     snapshots.put(stream, { revision, eventId, version: codec.version, data: codec.encode(state) });
     this.snapshotAt.set(stream, revision);
   }
-
 }
