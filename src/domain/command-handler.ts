@@ -38,7 +38,7 @@ const CONTENDED_MS = 60_000;
  */
 type Cached = { decider: Decider<any, any, any>; revision: number; state: unknown; eventId?: string };
 
-/** A snapshot is stored after this many events since the last one (see SnapshotStore). */
+/** A snapshot is stored after this many events since the last one at least (see SnapshotStore). */
 const SNAPSHOT_EVERY = 1000;
 
 export class TooManyConflicts extends Error {
@@ -254,7 +254,11 @@ export class CommandHandler {
     const codec = decider.snapshot;
     const snapshots = this.options.snapshots;
     if (!codec || !snapshots || eventId === undefined) return;
-    if (revision - (this.snapshotAt.get(stream) ?? -1) < (this.options.snapshotEvery ?? SNAPSHOT_EVERY)) return;
+    // Spaced out as the stream grows (a snapshot's cost grows with the state, which grows with
+    // the stream): writing them costs about the same per event, and a start replays at most a
+    // tenth of the stream.
+    const every = Math.max(this.options.snapshotEvery ?? SNAPSHOT_EVERY, Math.floor(revision / 10));
+    if (revision - (this.snapshotAt.get(stream) ?? -1) < every) return;
     // Encoded now: the cached state is evolved in place by the next command.
     snapshots.put(stream, { revision, eventId, version: codec.version, data: codec.encode(state) });
     this.snapshotAt.set(stream, revision);
