@@ -148,23 +148,30 @@ const LAZY_SUMMARY: PropertyDescriptor = {
 const HALF = 10_000;
 
 class SummaryCache {
-  #newer = new Map<string, MessageSummary>();
-  #older = new Map<string, MessageSummary>();
+  // By mailbox, then UID: the mailbox id a session passes is the same string every time, so a
+  // lookup hashes nothing new (a key joined from both would be a fresh string per lookup).
+  #newer = new Map<string, Map<number, MessageSummary>>();
+  #older = new Map<string, Map<number, MessageSummary>>();
+  #newerSize = 0;
 
-  get(key: string): MessageSummary | undefined {
-    const hit = this.#newer.get(key);
+  get(mailboxId: string, uid: number): MessageSummary | undefined {
+    const hit = this.#newer.get(mailboxId)?.get(uid);
     if (hit !== undefined) return hit;
-    const old = this.#older.get(key);
-    if (old !== undefined) this.set(key, old);
+    const old = this.#older.get(mailboxId)?.get(uid);
+    if (old !== undefined) this.set(mailboxId, uid, old);
     return old;
   }
 
-  set(key: string, summary: MessageSummary): void {
-    if (this.#newer.size >= HALF) {
+  set(mailboxId: string, uid: number, summary: MessageSummary): void {
+    if (this.#newerSize >= HALF) {
       this.#older = this.#newer;
       this.#newer = new Map();
+      this.#newerSize = 0;
     }
-    this.#newer.set(key, summary);
+    let byUid = this.#newer.get(mailboxId);
+    if (!byUid) this.#newer.set(mailboxId, (byUid = new Map()));
+    if (!byUid.has(uid)) this.#newerSize++;
+    byUid.set(uid, summary);
   }
 }
 
@@ -230,14 +237,13 @@ export class MailboxView implements MessageLookup {
    * session that still counts that UID may be shown its envelope, never another message's.
    */
   summary(mailboxId: string, uid: number): MessageSummary | undefined {
-    const key = `${mailboxId}/${uid}`;
-    const cached = this.summaries.get(key);
+    const cached = this.summaries.get(mailboxId, uid);
     if (cached) return cached;
     const stored = this.kv.get<MessageSummary | Uint8Array>(['sum', mailboxId, uid]);
     if (stored === undefined) return undefined;
     // Bytes read from the database are decoded before the next read can reuse their buffer.
     const summary = stored instanceof Uint8Array ? (unpackSummary(stored) as MessageSummary) : stored;
-    this.summaries.set(key, summary);
+    this.summaries.set(mailboxId, uid, summary);
     return summary;
   }
 
@@ -248,6 +254,8 @@ export class MailboxView implements MessageLookup {
   /** Messages changed (arrived or flags) and UIDs expunged after `modseq`. */
   changesSince(mailboxId: string, modseq: number): Changes {
     const status = this.status(mailboxId);
+    // Nothing changed since: no need to look through the change feed (every IMAP command asks).
+    if (status && status.highestModseq <= modseq) return { changed: [], expunged: [], highestModseq: status.highestModseq };
     const changedUids = new Set<number>();
     for (const { key } of this.kv.children(['mod', mailboxId], modseq + 1)) changedUids.add(key[3] as number);
     const expunged: number[] = [];
