@@ -108,6 +108,29 @@ describe('\\Recent in one server', () => {
     for (const w of sessions) w.close();
   });
 
+  it('APPEND into the selected mailbox: the message is recent in the appending session alone, told before its OK; racing deliveries still in exactly one', async () => {
+    const { address, accountId } = await freshUser();
+    const [appender, b, c] = await Promise.all([session(address), session(address), session(address)]);
+    for (const w of [appender, b, c]) await w.command('s', 'SELECT INBOX');
+    const reply = await appender.command('a', 'APPEND INBOX {14+}\r\nSubject: 1\r\n\r\n');
+    const uid = Number(/APPENDUID \d+ (\d+)/.exec(reply.at(-1)!)![1]);
+    assert.deepEqual(lines(reply, /EXISTS|RECENT/), ['* 1 EXISTS\r\n', '* 1 RECENT\r\n'], reply.join(''));
+    for (const w of [b, c]) assert.deepEqual(lines(await w.command('n', 'NOOP'), /EXISTS|RECENT/), ['* 1 EXISTS\r\n', '* 0 RECENT\r\n']);
+    assert.deepEqual(await uidSearch(appender, 'RECENT'), [uid]);
+    for (const w of [b, c]) assert.deepEqual(await uidSearch(w, 'RECENT'), []);
+
+    const [appended, ...delivered] = await Promise.all([
+      appender.command('a', 'APPEND INBOX {14+}\r\nSubject: 2\r\n\r\n'),
+      h.deliver(accountId, message(3)),
+      h.deliver(accountId, message(4)),
+    ]);
+    const uids = [Number(/APPENDUID \d+ (\d+)/.exec(appended.at(-1)!)![1]), ...delivered.map((d) => d.uid)];
+    for (const w of [appender, b, c]) await w.command('n', 'NOOP');
+    const recent = await Promise.all([appender, b, c].map((w) => uidSearch(w, 'RECENT')));
+    assert.deepEqual(recent.flat().sort((x, y) => x - y), [uid, ...uids].sort((x, y) => x - y), JSON.stringify(recent));
+    for (const w of [appender, b, c]) w.close();
+  });
+
   it('refuses \\Recent in STORE, and keeps showing it', async () => {
     const { address, accountId } = await freshUser();
     await h.deliver(accountId, message(1));

@@ -25,6 +25,8 @@ export class SelectedMailbox {
   private readonly flagChanged = new Map<number, readonly string[]>();
   /** UIDs that are \Recent in this session: claimed by it (SELECT) or unclaimed when seen (EXAMINE) */
   private readonly recent = new Set<number>();
+  /** UIDs this session claimed before they arrived (claimAhead), as ranges (after, upTo] */
+  private readonly claimedAhead: { after: number; upTo: number }[] = [];
   /** the view changed since the last poll (set by the connection's nudge) */
   dirty = false;
   /** the folder was deleted (by another session or process): this session cannot go on with it */
@@ -187,8 +189,24 @@ export class SelectedMailbox {
     const newest = messages[messages.length - 1]?.uid;
     if (newest === undefined) return;
     const claimedBefore = this.readOnly ? this.claims.claimed(this.mailboxId) : await this.claims.claim(this.mailboxId, newest);
-    for (const m of messages) if (m.uid > claimedBefore) this.recent.add(m.uid);
+    const ahead = (uid: number) => this.claimedAhead.some((r) => uid > r.after && uid <= r.upTo);
+    for (const m of messages) if (m.uid > claimedBefore || ahead(m.uid)) this.recent.add(m.uid);
+    // Ranges all of whose UIDs the session has now seen arrive (or pass by) are done with.
+    for (let i = this.claimedAhead.length - 1; i >= 0; i--) if (this.claimedAhead[i]!.upTo <= newest) this.claimedAhead.splice(i, 1);
   }
+
+  /**
+   * Claims the UIDs up to `upTo`, not yet in the mailbox, for this session: APPEND to the selected
+   * mailbox does so while its message is being stored, so that telling the client of the arrival
+   * waits for no claim of its own. Whatever arrives with those UIDs is recent here and in no other
+   * session, whoever stored it.
+   */
+  async claimAhead(upTo: number): Promise<void> {
+    if (this.readOnly) return;
+    const before = await this.claims.claim(this.mailboxId, upTo);
+    if (upTo > before) this.claimedAhead.push({ after: before, upTo });
+  }
+
 
   private add(m: Listed): void {
     // UIDs only grow: one not above the last is known already.

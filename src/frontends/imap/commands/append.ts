@@ -31,6 +31,11 @@ export const append = command({
     const { durable, ...received } = await message;
     if (received.size === 0) throw new ImapError('Cannot', 'An empty message cannot be stored');
     const cctx = ctx.commandContext();
+    // Into the selected mailbox: its next UID is claimed for \Recent while the message is stored.
+    const selected = state.kind === 'selected' && state.mailbox.mailboxId === target.mailboxId ? state.mailbox : undefined;
+    const uidNext = selected && ctx.runtime.mailboxes.status(target.mailboxId)?.uidNext;
+    // A claim that fails is made again when the arrival is told; APPEND does not fail for it.
+    const claimed = uidNext ? selected.claimAhead(uidNext).catch(() => {}) : undefined;
     const appended = await ctx.runtime.mail.append(
       target.mailboxId,
       [{ ...received, internalDate: internalDate ?? cctx.now, flags, source: { kind: 'append' } }],
@@ -39,7 +44,8 @@ export const append = command({
     );
     await durable;
     await ctx.settle(appended.position);
-    if (state.kind === 'selected' && state.mailbox.mailboxId === target.mailboxId) state.mailbox.dirty = true;
+    await claimed;
+    if (selected) selected.dirty = true;
     return { code: `APPENDUID ${appended.uidValidity} ${appended.uids[0]}` };
   },
 });
