@@ -207,7 +207,6 @@ export class SelectedMailbox {
     if (upTo > before) this.claimedAhead.push({ after: before, upTo });
   }
 
-
   private add(m: Listed): void {
     // UIDs only grow: one not above the last is known already.
     const last = this.uids[this.uids.length - 1];
