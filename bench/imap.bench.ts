@@ -1,7 +1,9 @@
-// IMAP bench: the same mixed workload — 10 concurrent clients logging in, selecting, fetching
-// flags and envelopes, fetching bodies, storing flags, expunging, appending SpamAssassin corpus
-// messages — against postlog and against Dovecot from Debian, in one run; commands/s and
-// latency for both, and the ratio. `npm run bench:imap` (IMAP_BENCH_SECONDS, IMAP_BENCH_CLIENTS).
+// IMAP bench: the same mixed workload — 10 concurrent clients selecting, fetching flags and
+// envelopes, fetching bodies, storing flags, expunging, appending SpamAssassin corpus messages —
+// against postlog and against Dovecot from Debian, in one run, in two phases: "sessions" (each
+// client logs in again every 200 commands) and "steady" (all clients logged in before the clock
+// starts); commands/s, latency and server CPU for both, and the ratios. `npm run bench:imap`
+// (IMAP_BENCH_SECONDS, IMAP_BENCH_CLIENTS, IMAP_BENCH_PHASES, IMAP_BENCH_SERVERS).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
