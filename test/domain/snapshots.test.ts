@@ -9,8 +9,8 @@ import { mailboxStream } from '../../src/domain/mailbox/events.ts';
 import { newMessage } from '../../src/domain/mailbox/fixtures.ts';
 import type { EventStore } from '../../src/store/event-store.ts';
 import { LmdbSnapshots } from '../../src/store/lmdb/snapshots.ts';
-import type { Runtime } from '../../src/frontends/runtime.ts';
-import { userContext, withTempRuntime } from '../helpers/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/frontends/runtime.ts';
+import { tempDir, userContext, withTempRuntime } from '../helpers/runtime.ts';
 
 /** The store, counting the events its streams hand back. */
 function counting(store: EventStore): { store: EventStore; read: () => number } {
@@ -80,4 +80,25 @@ describe('mailbox snapshots', () => {
       });
     });
   }
+
+  it('the server keeps them: after a restart, a mailbox of 1,200 messages is decided from its snapshot', async () => {
+    const dir = tempDir();
+    try {
+      let runtime = await openRuntime(dir.path, { follow: true });
+      const ctx = userContext(runtime);
+      const accountId = await runtime.mail.createAccount('big@example.test', ctx);
+      const { mailboxId } = await runtime.mail.mailbox(accountId, 'INBOX');
+      for (let i = 0; i < 12; i++) await runtime.mail.append(mailboxId, Array.from({ length: 100 }, () => newMessage()), ctx);
+      await runtime.storage.root.flushed;
+      await runtime.close();
+
+      runtime = await openRuntime(dir.path, { follow: true });
+      const snapshot = new LmdbSnapshots(runtime.storage.root).get(mailboxStream(mailboxId));
+      assert.ok(snapshot && snapshot.revision >= 1000, `snapshot: ${JSON.stringify(snapshot && { ...snapshot, data: '...' })}`);
+      assert.deepEqual((await runtime.mail.append(mailboxId, [newMessage()], userContext(runtime))).uids, [1201]);
+      await runtime.close();
+    } finally {
+      dir.remove();
+    }
+  });
 });
