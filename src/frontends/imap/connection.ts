@@ -162,7 +162,10 @@ export class ImapConnection implements ImapContext {
     if (this.state.kind !== 'selected') return;
     const mailbox = this.state.mailbox;
     if (await this.leftDeleted()) return;
-    mailbox.poll();
+    // Read the change feed whether or not a nudge came: a write by another process (a second
+    // server, `postlog deliver`) is in the view at once, but nudges only once this process's
+    // runner comes across it in the log. Nothing changed costs one read.
+    mailbox.poll(true);
     await mailbox.flush((line) => this.write([line, '\r\n'], false), allowExpunge);
   }
 
