@@ -162,10 +162,8 @@ export class ImapConnection implements ImapContext {
     if (this.state.kind !== 'selected') return;
     const mailbox = this.state.mailbox;
     if (await this.leftDeleted()) return;
-    // Read the change feed whether or not a nudge came: a write by another process (a second
-    // server, `postlog deliver`) is in the view at once, but nudges only once this process's
-    // runner comes across it in the log. Nothing changed costs one read.
-    mailbox.poll(true);
+    // Not only after a nudge: another process's write is in the view before its nudge comes.
+    mailbox.poll();
     await mailbox.flush((line) => this.write([line, '\r\n'], false), allowExpunge);
   }
 

@@ -27,7 +27,7 @@ export class SelectedMailbox {
   private readonly recent = new Set<number>();
   /** UIDs this session claimed before they arrived (claimAhead), as ranges (after, upTo] */
   private readonly claimedAhead: { after: number; upTo: number }[] = [];
-  /** the view changed since the last poll (set by the connection's nudge) */
+  /** the view changed since the last poll (set by the connection's nudge): what wakes IDLE */
   dirty = false;
   /** the folder was deleted (by another session or process): this session cannot go on with it */
   deleted = false;
@@ -99,14 +99,14 @@ export class SelectedMailbox {
    * messages reads those and not the whole folder.
    */
   flagged(flag: string): number[] {
-    this.poll(true);
+    this.poll();
     const out: number[] = [];
     for (const [uid, flags] of this.told) if (hasFlag(flags, flag) && !this.flagChanged.has(uid)) out.push(uid);
     for (const [uid, flags] of this.flagChanged) if (hasFlag(flags, flag) && this.knows(uid)) out.push(uid);
     return out.sort((a, b) => a - b);
   }
 
-  /** A message's flags as this session last learnt them (told, or changed since): current after `poll(true)`. */
+  /** A message's flags as this session last learnt them (told, or changed since): current after `poll()`. */
   flagsOf(uid: number): readonly string[] {
     return this.flagChanged.get(uid) ?? this.told.get(uid) ?? [];
   }
@@ -128,9 +128,8 @@ export class SelectedMailbox {
     this.flagChanged.delete(uid);
   }
 
-  /** Reads the change feed into what is pending; cheap when nothing was nudged. */
-  poll(force = false): void {
-    if (!this.dirty && !force) return;
+  /** Reads the change feed into what is pending; one read when nothing changed. */
+  poll(): void {
     this.dirty = false;
     const changes = this.view.changesSince(this.mailboxId, this.modseq);
     for (const uid of changes.expunged) {

@@ -45,7 +45,6 @@ export const append = command({
     await durable;
     await ctx.settle(appended.position);
     await claimed;
-    if (selected) selected.dirty = true;
     return { code: `APPENDUID ${appended.uidValidity} ${appended.uids[0]}` };
   },
 });

@@ -25,7 +25,6 @@ function copying(kind: 'copy' | 'move', byUid: boolean) {
       const code = `COPYUID ${done.uidValidity} ${formatSequenceSet(done.from)} ${formatSequenceSet(done.uids)}`;
       if (kind === 'copy') return { code };
       // MOVE: COPYUID comes before the EXPUNGEs (RFC 6851 section 4.3).
-      mailbox.dirty = true;
       await ctx.untagged(`OK [${code}] Moved`);
       return {};
     },

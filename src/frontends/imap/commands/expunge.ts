@@ -20,7 +20,6 @@ async function expungeDeleted(ctx: ImapContext, mailbox: SelectedMailbox, only?:
   if (!deleted.length) return;
   const { position } = await ctx.runtime.mail.expunge(mailbox.mailboxId, deleted, 'expunge', ctx.commandContext());
   await ctx.settle(position);
-  mailbox.dirty = true;
 }
 
 export const expunge = command({

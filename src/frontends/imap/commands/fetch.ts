@@ -19,14 +19,14 @@ function fetching(byUid: boolean) {
       const uids = messagesOf(mailbox, set, byUid);
       // Flags are current once the change feed is read: a FETCH of flags reads no message,
       // other items read each message's record once.
-      mailbox.poll(true);
+      mailbox.poll();
       const seen = new Set<number>();
       if (!mailbox.readOnly && items.some((i) => i.kind === 'section' && !i.peek)) {
         for (const uid of uids) if (!mailbox.isExpunged(uid) && !hasFlag(mailbox.flagsOf(uid), '\\Seen')) seen.add(uid);
         if (seen.size) {
           const { position } = await ctx.runtime.mail.store(mailbox.mailboxId, [...seen], 'add', ['\\Seen'], ctx.commandContext());
           await ctx.settle(position);
-          mailbox.poll(true);
+          mailbox.poll();
         }
       }
       let missing = false;

@@ -17,7 +17,7 @@ function searching(byUid: boolean) {
       const { mailbox } = state;
       const { mailboxes } = ctx.runtime;
       // Flags are current once the change feed is read: a search by flags reads no record.
-      mailbox.poll(true);
+      mailbox.poll();
       const uids = mailbox.allUids();
       const searcher = new Searcher(ctx.runtime.storage.blobs, uids);
       const found: number[] = [];

@@ -26,7 +26,6 @@ function storing(byUid: boolean) {
       if (uids.length) {
         const { position } = await ctx.runtime.mail.store(mailbox.mailboxId, uids, mode, flags, ctx.commandContext());
         await ctx.settle(position);
-        mailbox.dirty = true;
       }
       for (const uid of uids) {
         const record = ctx.runtime.mailboxes.message(mailbox.mailboxId, uid);
