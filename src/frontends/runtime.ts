@@ -2,7 +2,7 @@
 // and every protocol front-end share.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.ts';
 import pino, { type Logger } from 'pino';
 import { openLmdbStorage, type LmdbStorage } from '../store/lmdb/open.ts';
 import { LmdbSnapshots } from '../store/lmdb/snapshots.ts';
@@ -64,7 +64,7 @@ export type Runtime = Readonly<{
 function nodeId(dataDir: string): string {
   const file = join(dataDir, 'node-id');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const id = `node-${uuidv7()}`;
+  const id = `node-${newId()}`;
   writeFileSync(file, id + '\n');
   return id;
 }

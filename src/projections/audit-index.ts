@@ -23,7 +23,8 @@ export type AuditEntry = Readonly<{
   summary: string;
 }>;
 
-// Keys: ['t', at, position] -> AuditEntry; ['a', accountId, at, position] -> AuditEntry;
+// Keys: ['t', at, position] -> AuditEntry; ['a', accountId, at, position] -> 0, the entry being
+// the one under ['t', at, position] (earlier versions stored a copy there, still read);
 // ['mbx', mailboxId] -> accountId (mailbox events name only their mailbox)
 const HIGH = '\uffff';
 
@@ -123,7 +124,7 @@ export const auditProjection: Projection = {
       summary: summarize(event),
     };
     kv.put(['t', entry.at, position], entry);
-    for (const accountId of accounts) kv.put(['a', accountId, entry.at, position], entry);
+    for (const accountId of accounts) kv.put(['a', accountId, entry.at, position], 0);
   },
 };
 
@@ -159,9 +160,9 @@ export class AuditIndex {
     });
     const entries: AuditEntry[] = [];
     let scanned = 0;
-    for (const { value } of range) {
+    for (const { key, value } of range) {
       scanned++;
-      const entry = value as AuditEntry;
+      const entry = (value === 0 ? this.db.get(['t', ...(key as unknown as unknown[]).slice(2)] as never) : value) as AuditEntry;
       if (q.types?.length && !matchesType(entry, q.types)) continue;
       entries.push(entry);
       if (q.limit !== undefined && entries.length >= q.limit) break;

@@ -23,6 +23,15 @@ export class ProjectionStopped extends Error {
 
 type Checkpoint = { position: number; version: number };
 type Entry = { projection: Projection; db: Database; kv: KeyValue; checkpoint: Checkpoint };
+/** Every projection's checkpoint, by projection name. */
+type Checkpoints = Record<string, Checkpoint>;
+
+/**
+ * The key of the one record that holds every checkpoint, read and written once per append rather
+ * than once per projection. Storage schema 2 kept one record per projection, under its name:
+ * those are read while this one is missing, and removed when it is first written.
+ */
+const ALL = '*';
 
 const PAGE = 2000;
 
@@ -34,7 +43,11 @@ export interface RunnerEvents {
 
 export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private readonly entries: Entry[];
-  private readonly checkpoints: Database<Checkpoint, string>;
+  private readonly checkpoints: Database<Checkpoints | Checkpoint, string>;
+  /** the projections' names: schema 2 stored each checkpoint under its projection's name */
+  private readonly legacyKeys: readonly string[];
+  /** records of the schema 2 layout may still be stored, to be removed with the next write */
+  private legacy: boolean;
   private subscription: Subscription | undefined;
   private failure: Error | undefined;
   private waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -47,10 +60,13 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     private readonly options: { knownTypes?: ReadonlyMap<string, number>; until?: number } = {},
   ) {
     super();
-    this.checkpoints = root.openDB<Checkpoint, string>('projection-checkpoints', PLAIN_VALUES);
+    this.checkpoints = root.openDB<Checkpoints | Checkpoint, string>('projection-checkpoints', PLAIN_VALUES);
+    this.legacyKeys = projections.map((p) => p.name);
+    this.legacy = this.checkpoints.get(ALL) === undefined;
+    const stored = this.stored();
     this.entries = projections.map((projection) => {
       const db = projectionDb(root, projection);
-      const checkpoint = this.checkpoints.get(projection.name) ?? { position: 0, version: projection.version };
+      const checkpoint = stored[projection.name] ?? { position: 0, version: projection.version };
       return { projection, db, kv: lmdbKeyValue(db), checkpoint };
     });
   }
@@ -112,7 +128,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     if (position <= this.position) return Promise.resolve();
     // An append of this process applied inline is in every read model once it resolves, before
     // the runner's own loop has caught sight of it: the stored checkpoints tell.
-    if (this.entries.every((e) => this.stored(e) >= position)) return Promise.resolve();
+    if (this.reached(this.stored(), position)) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
@@ -157,20 +173,22 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       // Appends of this process usually carry their read-model changes in their own commit
       // (see inline below): then there is nothing left to write.
       const last = batch[batch.length - 1]?.position ?? 0;
-      const done = this.entries.every((e) => this.stored(e) >= last);
+      const done = this.reached(this.stored(), last);
       if (!done) {
         const first = batch[0]!.position;
         const seen = await this.fillGaps(first);
         await durably(this.root.transaction(() => {
+          // Another process (the CLI beside a running server) may have applied some of these
+          // already: the stored checkpoints, read inside this write transaction, decide.
+          const stored = this.stored();
           for (const entry of this.entries) {
-            // Another process (the CLI beside a running server) may have applied some of these
-            // already: the stored checkpoint, read inside this write transaction, decides.
-            const from = this.stored(entry);
+            const from = stored[entry.projection.name]?.position ?? 0;
             // Behind the batch, with events in between it has not applied (rebuilt meanwhile by
             // another process): not now, or those would be skipped for good.
             if (from < first - 1 && seen.get(entry) !== from) continue;
-            this.evolve(entry, batch.filter((r) => r.position > from));
+            this.evolve(entry, batch.filter((r) => r.position > from), stored);
           }
+          this.store_(stored);
         }));
       }
     } catch (error) {
@@ -178,15 +196,36 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       throw error;
     }
     // Only now, after the commit, do the in-memory checkpoints move.
-    for (const entry of this.entries) entry.checkpoint = this.checkpoints.get(entry.projection.name) ?? entry.checkpoint;
+    const stored = this.stored();
+    for (const entry of this.entries) entry.checkpoint = stored[entry.projection.name] ?? entry.checkpoint;
     const reached = this.position;
     this.waiters = this.waiters.filter((w) => (w.position <= reached ? (w.resolve(), false) : true));
     this.emit('applied', batch);
   }
 
-  /** The checkpoint as stored (another process may have moved it); in a transaction, as of it. */
-  private stored(entry: Entry): number {
-    return this.checkpoints.get(entry.projection.name)?.position ?? 0;
+  /** The checkpoints as stored (another process may have moved them); in a transaction, as of it. */
+  private stored(): Checkpoints {
+    const all = this.checkpoints.get(ALL) as Checkpoints | undefined;
+    if (all !== undefined) return all;
+    const legacy: Checkpoints = {};
+    for (const name of this.legacyKeys) {
+      const one = this.checkpoints.get(name) as Checkpoint | undefined;
+      if (one !== undefined) legacy[name] = one;
+    }
+    return legacy;
+  }
+
+  /** Whether every projection's stored checkpoint is at `position` or beyond. */
+  private reached(stored: Checkpoints, position: number): boolean {
+    return this.entries.every((e) => (stored[e.projection.name]?.position ?? 0) >= position);
+  }
+
+  /** In a write transaction: stores the checkpoints (and drops the schema 2 records, once). */
+  private store_(stored: Checkpoints): void {
+    this.checkpoints.putSync(ALL, stored);
+    if (!this.legacy) return;
+    for (const name of this.legacyKeys) this.checkpoints.removeSync(name);
+    this.legacy = false;
   }
 
   /**
@@ -198,7 +237,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     const seen = new Map<Entry, number>();
     for (const entry of this.entries) {
       for (;;) {
-        const from = this.stored(entry);
+        const from = this.stored()[entry.projection.name]?.position ?? 0;
         if (from >= first - 1) break;
         const page = (await this.store.readAll({ from: from + 1, limit: PAGE })).filter((r) => r.position < first);
         if (!page.length) {
@@ -207,7 +246,10 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
         }
         await durably(this.root.transaction(() => {
           // Moved meanwhile (the other process went on): look again.
-          if (this.stored(entry) === from) this.evolve(entry, page);
+          const stored = this.stored();
+          if ((stored[entry.projection.name]?.position ?? 0) !== from) return;
+          this.evolve(entry, page, stored);
+          this.store_(stored);
         }));
       }
     }
@@ -221,16 +263,22 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
    * rebuilt by another process) are left to the runner.
    */
   private readonly inline = (records: readonly RecordedEvent[], after: number): void => {
+    const stored = this.stored();
+    let moved = false;
     for (const entry of this.entries) {
-      const stored = this.checkpoints.get(entry.projection.name);
-      if ((stored?.position ?? 0) !== after || (stored && stored.version !== entry.projection.version)) continue;
-      this.evolve(entry, records);
+      const checkpoint = stored[entry.projection.name];
+      if ((checkpoint?.position ?? 0) !== after || (checkpoint && checkpoint.version !== entry.projection.version)) continue;
+      moved = this.evolve(entry, records, stored) || moved;
     }
+    if (moved) this.store_(stored);
   };
 
-  /** In a write transaction: applies `records` to one read model and moves its stored checkpoint. */
-  private evolve(entry: Entry, records: readonly RecordedEvent[]): void {
-    if (!records.length) return;
+  /**
+   * In a write transaction: applies `records` to one read model and moves its checkpoint in
+   * `stored`, which the caller then stores. Whether there was anything to apply.
+   */
+  private evolve(entry: Entry, records: readonly RecordedEvent[], stored: Checkpoints): boolean {
+    if (!records.length) return false;
     const known = this.options.knownTypes ?? KNOWN_EVENT_TYPES;
     const name = entry.projection.name;
     for (const recorded of records) {
@@ -246,14 +294,17 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
         throw new ProjectionStopped(name, recorded.position, (error as Error).message);
       }
     }
-    this.checkpoints.putSync(name, { position: records[records.length - 1]!.position, version: entry.projection.version });
+    stored[name] = { position: records[records.length - 1]!.position, version: entry.projection.version };
+    return true;
   }
 
   private async drop(entry: Entry): Promise<void> {
     await durably(
       this.root.transaction(() => {
         entry.db.clearSync();
-        this.checkpoints.removeSync(entry.projection.name);
+        const stored = this.stored();
+        delete stored[entry.projection.name];
+        this.store_(stored);
       }),
     );
     entry.checkpoint = { position: 0, version: entry.projection.version };

@@ -5,7 +5,7 @@
 // and is simply due again after a restart.
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import type { CommandContext } from '../../domain/event.ts';
 import { outboundDecider, type AttemptResult, type OutboundCommand } from '../../domain/outbound/decider.ts';
 import { outboundStream, type OutboundEvent } from '../../domain/outbound/events.ts';
@@ -176,7 +176,7 @@ export class RelayWorker {
   }
 
   private context(): CommandContext {
-    return { now: new Date(this.settings.clock()).toISOString(), actor: { kind: 'system', id: 'relay', protocol: 'smtp' }, origin: this.runtime.origin, newId: uuidv7 };
+    return { now: new Date(this.settings.clock()).toISOString(), actor: { kind: 'system', id: 'relay', protocol: 'smtp' }, origin: this.runtime.origin, newId };
   }
 
   private async record(queueId: string, command: OutboundCommand, positions: Map<string, number>): Promise<readonly OutboundEvent[]> {
@@ -189,7 +189,7 @@ export class RelayWorker {
     const blobs = this.runtime.storage.blobs;
     return {
       start: async (job) => {
-        const attemptId = uuidv7();
+        const attemptId = newId();
         const [event] = await this.record(job.queueId, { type: 'startAttempt', queueId: job.queueId, attemptId, domain: job.domain, addresses: job.addresses }, positions);
         return event?.type === 'DeliveryAttemptStarted' ? { attemptId, addresses: event.data.addresses } : undefined;
       },

@@ -5,7 +5,7 @@
 // commit, so a message costs one fsync wait, not two. A failure
 // part-way leaves what was stored recorded in the resend index, so the client's retry
 // delivers the rest and nothing twice.
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import type { Actor } from '../../domain/event.ts';
 import type { NewMessage } from '../../domain/mailbox/decider.ts';
 import type { MessageSource } from '../../domain/mailbox/events.ts';
@@ -85,7 +85,7 @@ export class Deliverer {
         this.runtime.mail.deliver(k.destination, message(k.rcptTo), ctx, { blobsDeferred: true }),
       );
       if (remote.length) {
-        const queueId = uuidv7();
+        const queueId = newId();
         const command = {
           type: 'queue', queueId, blobId: stored.blobId, start: Buffer.byteLength(trace.returnPath), size: stored.size,
           mailFrom, recipients: remote, clientAddress, transactionId, contentHash,

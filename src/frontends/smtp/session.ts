@@ -2,7 +2,7 @@
 // cross-cutting rules live once — connection limits, who may authenticate, the refusal counter
 // that ends with 421, one logger per connection, and one way of turning failures into replies.
 import { finished } from 'node:stream/promises';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../ids.ts';
 import type { Logger } from 'pino';
 import type {
   SMTPServerAddress,
@@ -135,7 +135,7 @@ export function gatekeeper(options: GateOptions): Pick<SMTPServerOptions, 'onCon
 
     onData(stream: SMTPServerDataStream, session, callback: (err?: Error | null, message?: string) => void) {
       const state = stateOf(session);
-      const transactionId = uuidv7();
+      const transactionId = newId();
       const user = userOf(session);
       const clientAddress = plainAddress(session.remoteAddress);
       const actor: Actor = user

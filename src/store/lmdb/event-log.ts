@@ -46,8 +46,15 @@ export class EventLog {
     this.#next = undefined;
   }
 
-  /** revision of the stream's last event, -1 when it has none */
-  streamRevision(stream: string): number {
+  /**
+   * revision of the stream's last event, -1 when it has none. A `guess` (what an append
+   * expects) that is right is confirmed by two lookups, without searching the index.
+   */
+  streamRevision(stream: string, guess?: number): number {
+    // Revisions are dense: a stream at revision R has an event at every revision from 0 to R.
+    if (guess !== undefined && (guess < 0 || this.#streams.doesExist([stream, guess])) && !this.#streams.doesExist([stream, guess + 1])) {
+      return guess;
+    }
     for (const [, revision] of this.#streams.getKeys({ start: [stream, LAST], end: [stream, -1], reverse: true, limit: 1 })) {
       return revision;
     }
@@ -87,6 +94,9 @@ export class EventLog {
   readStream(stream: string, from: number, direction: 'forwards' | 'backwards', limit: number | undefined): RecordedEvent[] {
     if (limit === 0) return [];
     const reverse = direction === 'backwards';
+    // Revisions are dense, so nothing is at `from` or after when `from` itself is not stored: a
+    // reader that is up to date (the usual case) pays one lookup and no cursor.
+    if (!reverse && from >= 0 && !this.#streams.doesExist([stream, from])) return [];
     const range = { start: [stream, from], end: [stream, reverse ? -1 : LAST], limit, reverse };
     const records: RecordedEvent[] = [];
     for (const { key, value: position } of this.#streams.getRange(range)) {

@@ -113,7 +113,7 @@ export class LmdbEventStore implements EventStore {
     // stream has moved past the revision the retry expects.
     const stored = events.map((event) => this.#log.positionOfEventId(event.meta.eventId));
     if (stored.some((position) => position !== undefined)) return this.#replayed(stream, events, stored);
-    const actual = this.#log.streamRevision(stream);
+    const actual = this.#log.streamRevision(stream, typeof expected === 'number' ? expected : expected === 'no-stream' ? -1 : undefined);
     if (!meets(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
     // Read inside this write: a blob sealed in an earlier commit, or earlier in this one, is seen.
     const missing = blobs.find((blobId) => !this.#blobManifests.doesExist(blobId));

@@ -16,8 +16,11 @@ import { LmdbEventStore } from './event-store.ts';
  * - 2: read models, checkpoints and blob manifests hold plain MessagePack maps (plain-values.ts).
  *   Schema 1 values read as they are, so opening a schema 1 directory needs no migration; but a
  *   postlog of schema 1 would read the new maps wrong (as Map objects), hence the bump.
+ * - 3: the projections' checkpoints are one record (runner.ts). Schema 2's, one per projection,
+ *   are read until that record is first written, so again no migration; but a postlog of schema
+ *   2 would not see the new record and would apply events to its read models a second time.
  */
-export const STORAGE_SCHEMA = 2;
+export const STORAGE_SCHEMA = 3;
 
 export type LmdbStorage = Readonly<{
   /** the environment: projections open their own named sub-databases here */
