@@ -111,6 +111,42 @@ describe('lmdb storage durability', () => {
     }
   });
 
+  it("delivers this process's appends, taken from memory, and another process's, read back, each once and in log order", async () => {
+    const { dir, storage, close } = await openTempStorage();
+    try {
+      // Appends whose read models took them in their own commit are kept for subscribers.
+      let inline = 0;
+      storage.events.applyInline((records) => void (inline += records.length));
+      const subscription = storage.events.subscribe();
+      const seen: { position: number; eventId: string; stream: string; revision: number }[] = [];
+      const following = (async () => {
+        for await (const r of subscription) seen.push({ position: r.position, eventId: r.event.meta.eventId, stream: r.stream, revision: r.revision });
+      })();
+      // This process appends for as long as the other one does, so their events interleave.
+      let appended = 0;
+      let childDone = false;
+      const local = (async () => {
+        for (let i = 0; !childDone; i++) {
+          await storage.events.append('local', events(1 + (i % 3)));
+          appended += 1 + (i % 3);
+        }
+      })();
+      await appendInChildUntilKilled(dir, 200).finally(() => (childDone = true));
+      await local;
+      const stored = await storage.events.readAll();
+      const deadline = Date.now() + 3000;
+      while (seen.length < stored.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      subscription.close();
+      await following;
+      assert.equal(inline, appended);
+      const streams = stored.map((r) => (r.stream === 'local' ? 'L' : 'C')).join('');
+      assert.ok((streams.match(/LC|CL/g)?.length ?? 0) > 10, "the two processes' appends interleave");
+      assert.deepEqual(seen, stored.map((r) => ({ position: r.position, eventId: r.event.meta.eventId, stream: r.stream, revision: r.revision })));
+    } finally {
+      await close();
+    }
+  });
+
   it('shares one commit among many appends in flight (group commit)', async () => {
     const { storage, close } = await openTempStorage();
     try {

@@ -38,8 +38,11 @@ export interface ImapContext {
   readonly log: Logger;
   /** the current request's tag */
   readonly tag: string;
-  /** "* " + pieces + CRLF; waits while the client is slow to read */
-  untagged(...pieces: Piece[]): Promise<void>;
+  /**
+   * "* " + pieces + CRLF. Queued at once; a promise comes back only when it must be waited for,
+   * while the client is slow to read (a FETCH of many messages awaits no turn per message).
+   */
+  untagged(...pieces: Piece[]): Promise<void> | undefined;
   /** sends the untagged responses queued so far (they otherwise go with the tagged reply) */
   flush(): Promise<void>;
   /** "+ text" CRLF */

@@ -112,8 +112,10 @@ export class ImapConnection implements ImapContext {
 
   // --- ImapContext ------------------------------------------------------------------------------
 
-  untagged(...pieces: Piece[]): Promise<void> {
-    return this.write(['* ', ...pieces, '\r\n'], false);
+  untagged(...pieces: Piece[]): Promise<void> | undefined {
+    pieces.unshift('* ');
+    pieces.push('\r\n');
+    return this.write(pieces, false);
   }
 
   flush(): Promise<void> {
@@ -389,11 +391,13 @@ export class ImapConnection implements ImapContext {
    * or once it is large: one write, and mostly one packet, per reply instead of one per piece.
    * Waits while the client is slow to read, so a big FETCH is never held whole.
    */
-  private async write(pieces: readonly Piece[], now = true): Promise<void> {
+  private write(pieces: readonly Piece[], now: false): Promise<void> | undefined;
+  private write(pieces: readonly Piece[]): Promise<void>;
+  private write(pieces: readonly Piece[], now = true): Promise<void> | undefined {
     this.replies.add(pieces);
-    if (!now && !this.replies.full) return;
+    if (!now && !this.replies.full) return undefined;
     const data = this.replies.take();
-    if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return;
-    await drained(this.socket);
+    if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return now ? Promise.resolve() : undefined;
+    return drained(this.socket);
   }
 }

@@ -11,72 +11,104 @@ import { literalBytes, quoted, type Piece } from './protocol/strings.ts';
 import { bodyStructure, envelope } from './protocol/structure.ts';
 
 export type FetchOptions = Readonly<{
-  uid: boolean;
   /** FLAGS go with the response even when not asked for (a fetch set \Seen) */
   flags: boolean;
   /** the flags as this session shows them (with \Recent where it is recent here) */
   shownFlags: readonly string[];
 }>;
 
+/** What one FETCH asks of every message, worked out once for the command. */
+export class FetchPlan {
+  readonly uid: boolean;
+  readonly flags: boolean;
+  /** some item reads the message's bytes, so fetching it waits for the blob store */
+  readonly readsBytes: boolean;
+
+  constructor(readonly items: readonly FetchItem[], byUid: boolean) {
+    this.uid = byUid || items.some((i) => i.kind === 'UID');
+    this.flags = items.some((i) => i.kind === 'FLAGS');
+    this.readsBytes = items.some((i) => i.kind === 'section');
+  }
+}
+
 /**
  * Pieces of "(...)" for one message: UID first when asked for or implied, FLAGS when they changed.
  * The message is read only for items beyond UID and FLAGS, so a FETCH of flags reads no message,
- * and one of envelopes or structures only the (cached) summary.
+ * and one of envelopes or structures only the (cached) summary. Without body sections the
+ * pieces come back at once, not as a promise: a FETCH of many messages awaits no turn for each.
  */
-export async function fetchData(
+export function fetchData(
   uid: number,
   message: MessageSource,
-  items: readonly FetchItem[],
+  plan: FetchPlan,
   options: FetchOptions,
   blobs: BlobStore,
-): Promise<Piece[]> {
-  const out: Piece[][] = [];
-  const kinds = new Set(items.map((i) => i.kind));
-  if (options.uid || kinds.has('UID')) out.push([`UID ${uid}`]);
-  if (options.flags && !kinds.has('FLAGS')) out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
-  for (const item of items) {
-    switch (item.kind) {
-      case 'UID':
-        break;
-      case 'FLAGS':
-        out.push([`FLAGS ${formatFlags(options.shownFlags)}`]);
-        break;
-      case 'INTERNALDATE':
-        out.push([`INTERNALDATE ${quoted(formatDateTime(message.record().internalDate))}`]);
-        break;
-      case 'RFC822.SIZE':
-        out.push([`RFC822.SIZE ${message.record().size}`]);
-        break;
-      case 'ENVELOPE':
-        out.push([`ENVELOPE ${rendered(ENVELOPES, message.summary().envelope, envelope)}`]);
-        break;
-      case 'BODY':
-        out.push([`BODY ${rendered(BODIES, message.summary().body, (body) => bodyStructure(body, false))}`]);
-        break;
-      case 'BODYSTRUCTURE':
-        out.push([`BODYSTRUCTURE ${rendered(STRUCTURES, message.summary().body, (body) => bodyStructure(body, true))}`]);
-        break;
-      case 'section':
-        out.push([`${label(item)} `, ...(await sectionBytes(message.record(), item, blobs))]);
-        break;
-    }
-  }
+): Piece[] | Promise<Piece[]> {
   const pieces: Piece[] = ['('];
-  out.forEach((item, i) => pieces.push(...(i ? [' '] : []), ...item));
+  const item = (text: string) => pieces.push(pieces.length > 1 ? ` ${text}` : text);
+  if (plan.uid) item(`UID ${uid}`);
+  if (options.flags && !plan.flags) item(`FLAGS ${formatFlags(options.shownFlags)}`);
+  if (plan.readsBytes) return withSections(pieces, message, plan, options, blobs);
+  for (const it of plan.items) {
+    const text = described(it, message, options);
+    if (text !== undefined) item(text);
+  }
   pieces.push(')');
   return pieces;
 }
 
-// A summary never changes once stored, and the view hands out the same object for the same
-// message while it is in its cache: each rendering of it is kept beside it.
-const ENVELOPES = new WeakMap<object, string>();
-const BODIES = new WeakMap<object, string>();
-const STRUCTURES = new WeakMap<object, string>();
+async function withSections(pieces: Piece[], message: MessageSource, plan: FetchPlan, options: FetchOptions, blobs: BlobStore): Promise<Piece[]> {
+  for (const it of plan.items) {
+    if (pieces.length > 1 && it.kind !== 'UID') pieces.push(' ');
+    if (it.kind === 'section') pieces.push(`${label(it)} `, ...(await sectionBytes(message.record(), it, blobs)));
+    else {
+      const text = described(it, message, options);
+      if (text !== undefined) pieces.push(text);
+    }
+  }
+  pieces.push(')');
+  return pieces;
+}
 
-function rendered<T extends object>(cache: WeakMap<object, string>, part: T, render: (part: T) => string): string {
-  let text = cache.get(part);
-  if (text === undefined) cache.set(part, (text = render(part)));
-  return text;
+/** One item other than a body section; undefined for UID, which goes first. */
+function described(item: FetchItem, message: MessageSource, options: FetchOptions): string | undefined {
+  switch (item.kind) {
+    case 'UID':
+    case 'section':
+      return undefined;
+    case 'FLAGS':
+      return `FLAGS ${formatFlags(options.shownFlags)}`;
+    case 'INTERNALDATE':
+      return `INTERNALDATE ${quoted(formatDateTime(message.record().internalDate))}`;
+    case 'RFC822.SIZE':
+      return `RFC822.SIZE ${message.record().size}`;
+    case 'ENVELOPE': {
+      const parsed = message.summary().envelope;
+      return `ENVELOPE ${(renderings(parsed).text ??= envelope(parsed))}`;
+    }
+    case 'BODY': {
+      const body = message.summary().body;
+      return `BODY ${(renderings(body).body ??= bodyStructure(body, false))}`;
+    }
+    case 'BODYSTRUCTURE': {
+      const body = message.summary().body;
+      return `BODYSTRUCTURE ${(renderings(body).structure ??= bodyStructure(body, true))}`;
+    }
+  }
+}
+
+// A summary never changes once stored, and the view hands out the same object for the same
+// message while it is in its cache: each rendering of it is kept on it, under a symbol and not
+// enumerable, so that nothing that stores or compares summaries sees it.
+const RENDERED = Symbol('rendered');
+type Renderings = { text?: string; body?: string; structure?: string };
+
+function renderings(part: object): Renderings {
+  const kept = (part as { [RENDERED]?: Renderings })[RENDERED];
+  if (kept !== undefined) return kept;
+  const made: Renderings = {};
+  Object.defineProperty(part, RENDERED, { value: made });
+  return made;
 }
 
 function label(item: BodyItem): string {

@@ -8,7 +8,7 @@ import { formatFlags } from './flags.ts';
 import { firstAtLeast } from './protocol/sequence.ts';
 import type { RecentClaims } from './recent.ts';
 
-export type SyncWriter = (line: string) => Promise<void>;
+export type SyncWriter = (line: string) => Promise<void> | undefined;
 
 type Listed = Pick<MessageRecord, 'uid' | 'flags'>;
 

@@ -25,7 +25,11 @@ import { EventLog } from './event-log.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
-type Appended = AppendResult & { readonly stored: boolean };
+type Appended = AppendResult & {
+  readonly stored: boolean;
+  /** as recorded, when the read models took them in the same commit */
+  readonly records?: readonly RecordedEvent[];
+};
 
 export class LmdbEventStore implements EventStore {
   readonly #root: RootDatabase;
@@ -92,7 +96,7 @@ export class LmdbEventStore implements EventStore {
     this.#appending.add(appending);
     try {
       const appended = await appending;
-      if (appended.stored) this.#appended.ring();
+      if (appended.stored) this.#appended.ring(appended.records);
       return appended;
     } catch (error) {
       this.#log.forgetNextPosition();
@@ -130,6 +134,7 @@ export class LmdbEventStore implements EventStore {
       } catch (error) {
         throw new InlineApplyFailed(error);
       }
+      return { stored: true, revision: actual + events.length, position, records };
     }
     return { stored: true, revision: actual + events.length, position };
   }

@@ -8,22 +8,44 @@ const PAGE_SIZE = 512;
 // Appends made by another process (a CLI delivery next to the server) ring no bell here;
 // a parked subscriber looks again this often to find them.
 const LOOK_AGAIN_MS = 100;
+/** How many of this process's latest appended records are kept for subscribers to take. */
+const KEPT = 512;
 
-/** Rung by the store after each append in this process; wakes parked subscribers. */
+/**
+ * Rung by the store after each append in this process; wakes parked subscribers. It keeps the
+ * latest records the process appended (those its read models took in the same commit), so that
+ * a subscriber that is up to date takes them from here instead of reading back and decoding
+ * what was just written.
+ */
 export class AppendSignal {
   #rung = 0;
   readonly #parked = new Set<() => void>();
+  readonly #kept = new Map<number, RecordedEvent>();
 
   /** how many times it has rung: a subscriber compares to know whether it missed a ring */
   get rung(): number {
     return this.#rung;
   }
 
-  ring(): void {
+  ring(records: readonly RecordedEvent[] = []): void {
+    for (const record of records) this.#kept.set(record.position, record);
+    for (const oldest of this.#kept.keys()) {
+      if (this.#kept.size <= KEPT) break;
+      this.#kept.delete(oldest);
+    }
     this.#rung++;
     const parked = [...this.#parked];
     this.#parked.clear();
     for (const wake of parked) wake();
+  }
+
+  /** Kept records from `from` on, as long as their positions follow one another; [] when `from` is not kept. */
+  kept(from: number, limit: number): RecordedEvent[] {
+    const records: RecordedEvent[] = [];
+    for (let record = this.#kept.get(from); record !== undefined && records.length < limit; record = this.#kept.get(record.position + 1)) {
+      records.push(record);
+    }
+    return records;
   }
 
   /** Resolves at the next ring, or when `wake` is called. */
@@ -66,7 +88,8 @@ export class LiveSubscription implements Subscription {
       while (!this.#closed) {
         // Noted before reading: a ring after this point means there may be more to read.
         const rungBefore = this.signal.rung;
-        const page = this.readPage(this.#next, PAGE_SIZE);
+        const kept = this.signal.kept(this.#next, PAGE_SIZE);
+        const page = kept.length ? kept : this.readPage(this.#next, PAGE_SIZE);
         if (page.length === 0) {
           if (this.signal.rung === rungBefore) await this.#park();
           continue;

@@ -3,7 +3,7 @@
 import { hasFlag } from '../../../domain/mailbox/flags.ts';
 import { command } from '../command.ts';
 import { ImapError } from '../errors.ts';
-import { fetchData } from '../fetch-data.ts';
+import { FetchPlan, fetchData } from '../fetch-data.ts';
 import { parseFetchItems } from '../protocol/fetch-items.ts';
 import { MessageSource, messagesOf, Vanished } from '../targets.ts';
 import type { Piece } from '../protocol/strings.ts';
@@ -17,6 +17,7 @@ function fetching(byUid: boolean) {
       const { mailbox } = state;
       const { mailboxes, storage } = ctx.runtime;
       const uids = messagesOf(mailbox, set, byUid);
+      const plan = new FetchPlan(items, byUid);
       // Flags are current once the change feed is read: a FETCH of flags reads no message,
       // other items read each message's record once.
       mailbox.poll();
@@ -39,15 +40,18 @@ function fetching(byUid: boolean) {
         const flags = mailbox.flagsOf(uid);
         let data: Piece[];
         try {
-          const options = { uid: byUid, flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, flags) };
-          data = await fetchData(uid, new MessageSource(mailboxes, mailbox.mailboxId, uid), items, options, storage.blobs);
+          const options = { flags: seen.has(uid), shownFlags: mailbox.shownFlags(uid, flags) };
+          const fetched = fetchData(uid, new MessageSource(mailboxes, mailbox.mailboxId, uid), plan, options, storage.blobs);
+          data = Array.isArray(fetched) ? fetched : await fetched;
         } catch (error) {
           if (!(error instanceof Vanished)) throw error;
           missing = true;
           continue;
         }
-        await ctx.untagged(`${seq} FETCH `, ...data);
-        if (seen.has(uid) || items.some((i) => i.kind === 'FLAGS')) mailbox.markTold(uid, flags);
+        data.unshift(`${seq} FETCH `);
+        const full = ctx.untagged(...data);
+        if (full) await full;
+        if (seen.has(uid) || plan.flags) mailbox.markTold(uid, flags);
       }
       if (missing) throw new ImapError('ExpungeIssued');
       return {};
