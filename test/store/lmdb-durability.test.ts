@@ -131,9 +131,13 @@ describe('lmdb storage durability', () => {
           appended += 1 + (i % 3);
         }
       })();
-      await appendInChildUntilKilled(dir, 200).finally(() => (childDone = true));
+      const reported = await appendInChildUntilKilled(dir, 200).finally(() => (childDone = true));
       await local;
       const stored = await storage.events.readAll();
+      // Nothing either process wrote was lost or written over.
+      const storedIds = new Set(stored.map((r) => r.event.meta.eventId));
+      assert.deepEqual(reported.filter((id) => !storedIds.has(id)), []);
+      assert.equal(stored.filter((r) => r.stream === 'local').length, appended);
       const deadline = Date.now() + 3000;
       while (seen.length < stored.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       subscription.close();
