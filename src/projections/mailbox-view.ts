@@ -6,6 +6,7 @@ import type { MessageLookup } from '../domain/mail-service.ts';
 import { hasFlag } from '../domain/mailbox/flags.ts';
 import type { MessageSummary } from '../domain/message/summary.ts';
 import { packedSummaryOf, packSummary, unpackSummary } from '../store/deferred-summary.ts';
+import { DecodedCache } from '../store/lmdb/decoded-cache.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
 
@@ -179,16 +180,18 @@ class SummaryCache {
 export class MailboxView implements MessageLookup {
   private readonly kv: KeyValue;
   private readonly summaries = new SummaryCache();
+  private readonly statuses: DecodedCache<MailboxStatus>;
   /**
    * `eager`: every record comes with its summary read at once, for a view that is closed
    * while its records are still in use (a point-in-time view).
    */
   constructor(db: Database, private readonly options: { eager?: boolean } = {}) {
     this.kv = lmdbKeyValue(db);
+    this.statuses = new DecodedCache(db);
   }
 
   status(mailboxId: string): MailboxStatus | undefined {
-    return this.kv.get<MailboxStatus>(['status', mailboxId]);
+    return this.statuses.get(mailboxId, ['status', mailboxId]);
   }
 
   /** Messages in UID order (their position is the message sequence number). */

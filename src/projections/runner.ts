@@ -7,6 +7,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../store/event-sto
 import { KNOWN_EVENT_TYPES } from '../domain/event-types.ts';
 import { DomainError } from '../domain/decider.ts';
 import { durably } from '../store/lmdb/commit.ts';
+import { DecodedCache } from '../store/lmdb/decoded-cache.ts';
 import { PLAIN_VALUES } from '../store/lmdb/plain-values.ts';
 import { lmdbKeyValue } from './lmdb-kv.ts';
 import type { KeyValue, Projection } from './projection.ts';
@@ -44,6 +45,7 @@ export interface RunnerEvents {
 export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private readonly entries: Entry[];
   private readonly checkpoints: Database<Checkpoints | Checkpoint, string>;
+  private readonly allCheckpoints: DecodedCache<Checkpoints>;
   /** the projections' names: schema 2 stored each checkpoint under its projection's name */
   private readonly legacyKeys: readonly string[];
   /** records of the schema 2 layout may still be stored, to be removed with the next write */
@@ -61,6 +63,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   ) {
     super();
     this.checkpoints = root.openDB<Checkpoints | Checkpoint, string>('projection-checkpoints', PLAIN_VALUES);
+    this.allCheckpoints = new DecodedCache(this.checkpoints as Database, 1);
     this.legacyKeys = projections.map((p) => p.name);
     this.legacy = this.checkpoints.get(ALL) === undefined;
     const stored = this.stored();
@@ -205,7 +208,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
 
   /** The checkpoints as stored (another process may have moved them); in a transaction, as of it. */
   private stored(): Checkpoints {
-    const all = this.checkpoints.get(ALL) as Checkpoints | undefined;
+    const all = this.allCheckpoints.get(ALL, ALL);
     if (all !== undefined) return all;
     const legacy: Checkpoints = {};
     for (const name of this.legacyKeys) {
