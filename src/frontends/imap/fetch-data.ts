@@ -44,14 +44,14 @@ export function fetchData(
   options: FetchOptions,
   blobs: BlobStore,
 ): Piece[] | Promise<Piece[]> {
+  // No closure for adding an item: made once per message, it showed in profiles.
   const pieces: Piece[] = ['('];
-  const item = (text: string) => pieces.push(pieces.length > 1 ? ` ${text}` : text);
-  if (plan.uid) item(`UID ${uid}`);
-  if (options.flags && !plan.flags) item(`FLAGS ${formatFlags(options.shownFlags)}`);
+  if (plan.uid) pieces.push(`UID ${uid}`);
+  if (options.flags && !plan.flags) pieces.push(pieces.length > 1 ? ` FLAGS ${formatFlags(options.shownFlags)}` : `FLAGS ${formatFlags(options.shownFlags)}`);
   if (plan.readsBytes) return withSections(pieces, message, plan, options, blobs);
   for (const it of plan.items) {
     const text = described(it, message, options);
-    if (text !== undefined) item(text);
+    if (text !== undefined) pieces.push(pieces.length > 1 ? ` ${text}` : text);
   }
   pieces.push(')');
   return pieces;

@@ -7,12 +7,16 @@ import type { Database } from 'lmdb';
 
 export class DecodedCache<T extends object> {
   readonly #kept = new Map<string, { bytes: Buffer; value: T }>();
+  /** the database's own decoder (lmdb-js sets it up from the database's options; untyped) */
+  readonly #decoder: { decode(bytes: Buffer): unknown };
 
   constructor(
     private readonly db: Database,
     /** how many keys are kept; the oldest go first */
     private readonly limit = 1000,
-  ) {}
+  ) {
+    this.#decoder = (db as unknown as { decoder: { decode(bytes: Buffer): unknown } }).decoder;
+  }
 
   /** The value under `key` (`id` names it in the cache), as a shallow copy the caller may change. */
   get(id: string, key: unknown[] | string): T | undefined {
@@ -25,8 +29,10 @@ export class DecodedCache<T extends object> {
     const bytes = found.subarray(0, (this.db as unknown as { lastSize: number }).lastSize);
     let kept = this.#kept.get(id);
     if (kept === undefined || !kept.bytes.equals(bytes)) {
-      // A copy: the fast read's buffer is reused by the next read.
-      kept = { bytes: Buffer.from(bytes), value: this.db.get(key as never) as T };
+      // Decoded from a copy: the fast read's buffer is reused by the next read.
+      const copy = Buffer.allocUnsafe(bytes.length);
+      copy.set(bytes);
+      kept = { bytes: copy, value: this.#decoder.decode(copy) as T };
       this.#kept.delete(id);
       this.#kept.set(id, kept);
       if (this.#kept.size > this.limit) this.#kept.delete(this.#kept.keys().next().value!);

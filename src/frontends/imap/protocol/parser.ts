@@ -145,10 +145,10 @@ export class RequestParser {
 
   private tagAndCommand(): { tag: string | null; command: string } {
     const items = (this.frames[0] as Frame).items;
-    const word = (i: number) => (items[i]?.kind === 'atom' ? (items[i] as { value: string }).value : null);
-    const tag = word(0);
-    let command = (word(1) ?? '').toUpperCase();
-    if (command === 'UID' && word(2) !== null) command += ' ' + (word(2) as string).toUpperCase();
+    const tag = atomAt(items, 0);
+    let command = (atomAt(items, 1) ?? '').toUpperCase();
+    const sub = command === 'UID' ? atomAt(items, 2) : null;
+    if (sub !== null) command += ' ' + sub.toUpperCase();
     return { tag: tag !== null && isTag(tag) ? tag : null, command };
   }
 
@@ -410,6 +410,12 @@ export class RequestParser {
 }
 
 /** tag = 1*<any ASTRING-CHAR except "+"> */
+/** The i-th token when it is an atom (a module function: a closure made per line costs more). */
+function atomAt(items: readonly Token[], i: number): string | null {
+  const item = items[i];
+  return item?.kind === 'atom' ? (item as { value: string }).value : null;
+}
+
 function isTag(value: string): boolean {
   return value.length > 0 && !/[+%*\\\u0080-\uffff]/.test(value);
 }
