@@ -23,6 +23,7 @@ import { durably } from './commit.ts';
 import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
 import { EventLog } from './event-log.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
+import { packSummaries } from './record-codec.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
 type Appended = AppendResult & {
@@ -53,6 +54,7 @@ export class LmdbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
     const blobs = options.blobs ?? [];
+    packSummaries(events);
     const { revision, position } = await this.#write((inline) => this.#appendInTransaction(stream, events, expected, blobs, inline));
     return { revision, position };
   }
