@@ -18,8 +18,12 @@ import { postfixMissing, startPostfix } from './smtp-postfix.ts';
 const SESSIONS = 10;
 const SAMPLES = 20;
 const PER_SAMPLE = Number(process.env.BENCH_MESSAGES_PER_SAMPLE ?? 150);
-/** each sample this many times before measuring, on both servers: postlog's JIT warms up */
-const WARM_UP_PER_SAMPLE = 10;
+/**
+ * Each sample this many times before measuring, on both servers: postlog's JIT warms up (V8
+ * optimizes a path only after many runs of it, and a mail server runs for days, not for its first
+ * few hundred messages). `SMTP_BENCH_WARM_UP`.
+ */
+const WARM_UP_PER_SAMPLE = Number(process.env.SMTP_BENCH_WARM_UP ?? 10);
 const RCPT = 'bob@example.test';
 const SERVER = fileURLToPath(new URL('../test/smtp/fixtures/serve.ts', import.meta.url));
 
