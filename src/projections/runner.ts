@@ -191,7 +191,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
             if (from < first - 1 && seen.get(entry) !== from) continue;
             this.evolve(entry, batch.filter((r) => r.position > from), stored);
           }
-          this.store_(stored);
+          this.writeCheckpoints(stored);
         }));
       }
     } catch (error) {
@@ -223,8 +223,11 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.entries.every((e) => (stored[e.projection.name]?.position ?? 0) >= position);
   }
 
-  /** In a write transaction: stores the checkpoints (and drops the schema 2 records, once). */
-  private store_(stored: Checkpoints): void {
+  /**
+   * In a write transaction: stores the checkpoints, and drops the schema 2 records once (should
+   * that transaction fail, they stay behind unused: the one record, once written, is read first).
+   */
+  private writeCheckpoints(stored: Checkpoints): void {
     this.checkpoints.putSync(ALL, stored);
     if (!this.legacy) return;
     for (const name of this.legacyKeys) this.checkpoints.removeSync(name);
@@ -252,7 +255,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
           const stored = this.stored();
           if ((stored[entry.projection.name]?.position ?? 0) !== from) return;
           this.evolve(entry, page, stored);
-          this.store_(stored);
+          this.writeCheckpoints(stored);
         }));
       }
     }
@@ -273,7 +276,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       if ((checkpoint?.position ?? 0) !== after || (checkpoint && checkpoint.version !== entry.projection.version)) continue;
       moved = this.evolve(entry, records, stored) || moved;
     }
-    if (moved) this.store_(stored);
+    if (moved) this.writeCheckpoints(stored);
   };
 
   /**
@@ -307,7 +310,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
         entry.db.clearSync();
         const stored = this.stored();
         delete stored[entry.projection.name];
-        this.store_(stored);
+        this.writeCheckpoints(stored);
       }),
     );
     entry.checkpoint = { position: 0, version: entry.projection.version };
