@@ -2,10 +2,13 @@
 //   events    position -> record (see record-codec.ts)   the log itself, in commit order
 //   streams   [stream, revision] -> position             each stream's index into the log
 //   eventIds  eventId -> position                        makes retried appends idempotent
-import type { Database, DatabaseOptions, RootDatabase } from 'lmdb';
+import { asBinary, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import type { DomainEvent } from '../../domain/event.ts';
 import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
 import { recordEncoder, recordedAt, type StoredRecord } from './record-codec.ts';
+
+/** Records encoded ahead of their write (see EventLog.encode). */
+export type Encoded = Readonly<{ stream: string; firstRevision: number; bytes: readonly Buffer[] }>;
 
 /** Above every revision: where one stream's range in the streams index ends. */
 const LAST = Number.MAX_SAFE_INTEGER;
@@ -73,14 +76,26 @@ export class EventLog {
     return this.#eventIds.get(eventId);
   }
 
-  /** In a write transaction, once the caller has checked revisions and ids in it; returns the last position. */
-  write(stream: string, firstRevision: number, events: readonly DomainEvent[]): number {
+  /**
+   * Encodes the records of events to be written at these revisions, ahead of the write
+   * transaction, so that encoding them does not hold up the commit.
+   */
+  encode(stream: string, firstRevision: number, events: readonly DomainEvent[]): Encoded {
+    return { stream, firstRevision, bytes: events.map((event, i) => recordEncoder.encode({ stream, revision: firstRevision + i, event })) };
+  }
+
+  /**
+   * In a write transaction, once the caller has checked revisions and ids in it; returns the last
+   * position. Records `encoded` for this stream and first revision are written as they are.
+   */
+  write(stream: string, firstRevision: number, events: readonly DomainEvent[], encoded?: Encoded): number {
     const firstPosition = this.nextPosition();
+    const ready = encoded?.stream === stream && encoded.firstRevision === firstRevision ? encoded.bytes : undefined;
     events.forEach((event, i) => {
       const revision = firstRevision + i;
       const position = firstPosition + i;
-      const record: StoredRecord = { stream, revision, event };
-      this.#events.put(position, record);
+      const bytes = ready?.[i];
+      this.#events.put(position, bytes ? asBinary(bytes) : ({ stream, revision, event } satisfies StoredRecord));
       this.#streams.put([stream, revision], position);
       this.#eventIds.put(event.meta.eventId, position);
     });

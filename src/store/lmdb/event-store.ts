@@ -21,7 +21,7 @@ import {
 } from '../event-store.ts';
 import { durably } from './commit.ts';
 import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
-import { EventLog } from './event-log.ts';
+import { EventLog, type Encoded } from './event-log.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
 import { packSummaries } from './record-codec.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
@@ -54,8 +54,12 @@ export class LmdbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
     const blobs = options.blobs ?? [];
+    // Encoded before the write transaction, for the revisions the append expects: when it meets
+    // them (the usual case) the commit every writer waits for spends no time encoding.
     packSummaries(events);
-    const { revision, position } = await this.#write((inline) => this.#appendInTransaction(stream, events, expected, blobs, inline));
+    const first = typeof expected === 'number' ? expected + 1 : expected === 'no-stream' ? 0 : undefined;
+    const encoded = first === undefined ? undefined : this.#log.encode(stream, first, events);
+    const { revision, position } = await this.#write((inline) => this.#appendInTransaction(stream, events, expected, blobs, inline, encoded));
     return { revision, position };
   }
 
@@ -114,6 +118,7 @@ export class LmdbEventStore implements EventStore {
     expected: ExpectedRevision,
     blobs: readonly string[],
     inline: InlineApply | undefined,
+    encoded?: Encoded,
   ): Appended {
     // A retry of a batch that was stored is answered before the revision check: by now the
     // stream has moved past the revision the retry expects.
@@ -124,7 +129,7 @@ export class LmdbEventStore implements EventStore {
     // Read inside this write: a blob sealed in an earlier commit, or earlier in this one, is seen.
     const missing = blobs.find((blobId) => !this.#blobManifests.doesExist(blobId));
     if (missing !== undefined) throw new MissingBlob(missing);
-    const position = this.#log.write(stream, actual + 1, events);
+    const position = this.#log.write(stream, actual + 1, events, encoded);
     if (inline) {
       const first = position - events.length + 1;
       const records = events.map((event, i) => ({ stream, revision: actual + 1 + i, position: first + i, event }));
