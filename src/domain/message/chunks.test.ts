@@ -43,3 +43,44 @@ describe('MessageScanner fed in chunks', () => {
     }
   });
 });
+
+describe('MessageScanner: the body of a message of one part', () => {
+  // Read apart from the lines of the header (only bytes and line feeds are counted there), so
+  // its size and line count are checked here against a count made byte by byte.
+  const bodies = {
+    'CRLF lines': 'first\r\nsecond line\r\n\r\nthird\r\n'.repeat(40),
+    'bare LF lines': 'one\ntwo\n\nthree\n'.repeat(50),
+    'no ending on the last line': 'a\r\nb\r\nlast without a line ending',
+    'a line ending cut between CR and LF at every size': '\r\n'.repeat(300),
+    'one long line': 'x'.repeat(5000),
+  };
+  for (const [name, body] of Object.entries(bodies)) {
+    it(`${name}: size and lines as counted byte by byte, whole or in chunks of 1 to 512 bytes`, () => {
+      const header = 'From: a@example.net\r\nSubject: one part\r\n\r\n';
+      const bytes = Buffer.from(header + body);
+      const lineFeeds = [...body].filter((c) => c === '\n').length;
+      for (const size of [bytes.length, 1, 2, 3, 7, 64, 512]) {
+        const { body: part, size: total } = inChunks(bytes, size);
+        assert.equal(total, bytes.length, `chunks of ${size}`);
+        assert.equal(part.bodyStart, header.length, `chunks of ${size}`);
+        assert.equal(part.size, Buffer.byteLength(body), `chunks of ${size}`);
+        assert.equal(part.lines, lineFeeds, `chunks of ${size}`);
+      }
+    });
+  }
+
+  it('inside a message/rfc822 part, after a multipart has closed', () => {
+    const inner = 'Subject: inner\r\n\r\n' + 'inner line\r\n'.repeat(30);
+    const raw =
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n' +
+      '--b\r\nContent-Type: message/rfc822\r\n\r\n' + inner + '--b--\r\n' + 'epilogue\r\n'.repeat(20);
+    const bytes = Buffer.from(raw);
+    const whole = inChunks(bytes, bytes.length);
+    const parts = whole.body.parts!;
+    // The line ending before the delimiter is the delimiter's (RFC 2046), so the last line is not counted.
+    assert.equal(parts[1]!.lines, 31);
+    assert.equal(parts[1]!.message!.body.lines, 29);
+    assert.equal(whole.body.bodyEnd, bytes.length);
+    for (const size of [1, 5, 64, 512]) assert.deepStrictEqual(inChunks(bytes, size), whole, `chunks of ${size}`);
+  });
+});
