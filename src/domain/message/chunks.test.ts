@@ -45,8 +45,7 @@ describe('MessageScanner fed in chunks', () => {
 });
 
 describe('MessageScanner: the body of a message of one part', () => {
-  // Read apart from the lines of the header (only bytes and line feeds are counted there), so
-  // its size and line count are checked here against a count made byte by byte.
+  // A body's size and line count (BODYSTRUCTURE shows both) against a count made byte by byte.
   const bodies = {
     'CRLF lines': 'first\r\nsecond line\r\n\r\nthird\r\n'.repeat(40),
     'bare LF lines': 'one\ntwo\n\nthree\n'.repeat(50),

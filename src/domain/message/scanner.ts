@@ -94,10 +94,6 @@ export class MessageScanner {
     if (this.finished) throw new Error('MessageScanner: push() after finish()');
     let i = 0;
     while (i < chunk.length) {
-      if (this.inLastBody()) {
-        this.skipBody(chunk, i);
-        return;
-      }
       const lf = chunk.indexOf(LF, i);
       const end = lf < 0 ? chunk.length : lf + 1;
       this.take(chunk, i, end);
@@ -119,44 +115,6 @@ export class MessageScanner {
 
   private current(): Entity {
     return this.stack[this.stack.length - 1] as Entity;
-  }
-
-  /**
-   * In the body of a leaf with no delimiter to watch for, nothing that follows can open or close
-   * an entity: the rest of the message is that body, and only its bytes and lines are counted.
-   * Most mail is one text part, so most of most messages is read this way.
-   */
-  private inLastBody(): boolean {
-    if (this.boundaries.length > 0) return false;
-    const entity = this.current();
-    return entity.kind === 'leaf' && entity.bodyStart >= 0;
-  }
-
-  /** Bytes from `start` to the end of `chunk`, in the last body: the line state as line by line. */
-  private skipBody(chunk: Uint8Array, start: number): void {
-    let lines = 0;
-    let lastLf = -1;
-    for (let lf = chunk.indexOf(LF, start); lf >= 0; lf = chunk.indexOf(LF, lf + 1)) {
-      lines++;
-      lastLf = lf;
-    }
-    const length = chunk.length - start;
-    this.offset += length;
-    if (lines === 0) {
-      this.byteBeforeLast = length >= 2 ? (chunk[chunk.length - 2] as number) : this.lastByte;
-      this.lastByte = chunk[chunk.length - 1] as number;
-      this.lineLength += length;
-      return;
-    }
-    this.lfCount += lines;
-    const before = lastLf > start ? (chunk[lastLf - 1] as number) : lines === 1 ? this.lastByte : -1;
-    this.prevEol = before === CR ? 2 : 1;
-    this.lineLength = chunk.length - lastLf - 1;
-    this.lineStart = this.offset - this.lineLength;
-    this.lineLf = this.lfCount;
-    this.prefixLength = 0;
-    this.lastByte = this.lineLength > 0 ? (chunk[chunk.length - 1] as number) : -1;
-    this.byteBeforeLast = this.lineLength > 1 ? (chunk[chunk.length - 2] as number) : -1;
   }
 
   /** Bytes [start, end) of `chunk`, all within one line. */
