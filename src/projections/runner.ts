@@ -1,6 +1,8 @@
 // Feeds the log to the projections: catches up from each checkpoint, then follows live appends.
 // A batch of events and the checkpoint after it are written in one LMDB transaction, so a
-// read model is always exactly "the log up to its checkpoint".
+// read model is always exactly "the log up to its checkpoint". Those are child transactions:
+// lmdb-js commits what a plain transaction's callback wrote before it threw, and a read model
+// that stops at an event must leave nothing of its batch behind, in any read model.
 import { EventEmitter } from 'node:events';
 import type { Database, RootDatabase } from 'lmdb';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.ts';
@@ -180,7 +182,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       if (!done) {
         const first = batch[0]!.position;
         const seen = await this.fillGaps(first);
-        await durably(this.root.transaction(() => {
+        await durably(this.root.childTransaction(() => {
           // Another process (the CLI beside a running server) may have applied some of these
           // already: the stored checkpoints, read inside this write transaction, decide.
           const stored = this.stored();
@@ -228,7 +230,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
    * that transaction fail, they stay behind unused: the one record, once written, is read first).
    */
   private writeCheckpoints(stored: Checkpoints): void {
-    this.checkpoints.putSync(ALL, stored);
+    this.allCheckpoints.putSync(ALL, ALL, stored);
     if (!this.legacy) return;
     for (const name of this.legacyKeys) this.checkpoints.removeSync(name);
     this.legacy = false;
@@ -250,7 +252,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
           seen.set(entry, from);
           break;
         }
-        await durably(this.root.transaction(() => {
+        await durably(this.root.childTransaction(() => {
           // Moved meanwhile (the other process went on): look again.
           const stored = this.stored();
           if ((stored[entry.projection.name]?.position ?? 0) !== from) return;
@@ -306,7 +308,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
 
   private async drop(entry: Entry): Promise<void> {
     await durably(
-      this.root.transaction(() => {
+      this.root.childTransaction(() => {
         entry.db.clearSync();
         const stored = this.stored();
         delete stored[entry.projection.name];

@@ -43,6 +43,20 @@ describe('DecodedCache', () => {
 
       await db.remove(['status', 'a']);
       assert.equal(cache.get('a', ['status', 'a']), undefined);
+
+      // Written through the cache: read back as stored, by this cache and by the database.
+      await db.transaction(() => cache.putSync('a', ['status', 'a'], { messages: 4, unseen: 1 }));
+      assert.deepEqual(cache.get('a', ['status', 'a']), { messages: 4, unseen: 1 });
+      assert.deepEqual(db.get(['status', 'a']), { messages: 4, unseen: 1 });
+      // A write through the cache whose transaction is rolled back is not what the cache gives
+      // after (a child transaction: lmdb-js keeps what a failing plain one wrote).
+      await assert.rejects(
+        root.childTransaction(() => {
+          cache.putSync('a', ['status', 'a'], { messages: 5, unseen: 5 });
+          throw new Error('rolled back');
+        }),
+      );
+      assert.deepEqual(cache.get('a', ['status', 'a']), { messages: 4, unseen: 1 });
     } finally {
       await root.close();
       remove();

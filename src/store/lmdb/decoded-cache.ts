@@ -3,7 +3,11 @@
 // when their stored bytes differ from the last ones decoded. Comparing a hundred bytes costs a
 // fraction of decoding a map of them, and reading them straight from the database, as every read
 // here still does, sees another process's writes as soon as they are committed.
-import type { Database } from 'lmdb';
+import { asBinary, type Database } from 'lmdb';
+import { Packr } from 'msgpackr';
+
+/** Encodes as the databases this serves do (PLAIN_VALUES): plain MessagePack maps. */
+const plain = new Packr({ useRecords: false });
 
 export class DecodedCache<T extends object> {
   readonly #kept = new Map<string, { bytes: Buffer; value: T }>();
@@ -38,5 +42,17 @@ export class DecodedCache<T extends object> {
       if (this.#kept.size > this.limit) this.#kept.delete(this.#kept.keys().next().value!);
     }
     return { ...kept.value };
+  }
+
+  /**
+   * In a write transaction: stores `value` under `key` and keeps it with the bytes written, so
+   * the reads after it, in this transaction and after its commit, decode nothing.
+   */
+  putSync(id: string, key: unknown[] | string, value: T): void {
+    const bytes = plain.pack(value);
+    this.db.putSync(key as never, asBinary(bytes));
+    this.#kept.delete(id);
+    this.#kept.set(id, { bytes, value: { ...value } });
+    if (this.#kept.size > this.limit) this.#kept.delete(this.#kept.keys().next().value!);
   }
 }
