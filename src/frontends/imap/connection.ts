@@ -113,9 +113,7 @@ export class ImapConnection implements ImapContext {
   // --- ImapContext ------------------------------------------------------------------------------
 
   untagged(...pieces: Piece[]): Promise<void> | undefined {
-    pieces.unshift('* ');
-    pieces.push('\r\n');
-    return this.write(pieces, false);
+    return this.write(['* ', ...pieces, '\r\n'], false);
   }
 
   flush(): Promise<void> {
@@ -386,18 +384,16 @@ export class ImapConnection implements ImapContext {
     this.wakeUp();
   }
 
-  /**
-   * Queues a response and sends what has gathered when `now` (a tagged reply, a continuation)
-   * or once it is large: one write, and mostly one packet, per reply instead of one per piece.
-   * Waits while the client is slow to read, so a big FETCH is never held whole.
-   */
+  /** Queues a response and sends what has gathered when `now` (a tagged reply, a continuation) or
+   * once it is large: one write, mostly one packet, per reply. A promise to wait on comes back
+   * while the client is slow to read (a big FETCH is never held whole), or when `now`. */
   private write(pieces: readonly Piece[], now: false): Promise<void> | undefined;
   private write(pieces: readonly Piece[]): Promise<void>;
   private write(pieces: readonly Piece[], now = true): Promise<void> | undefined {
     this.replies.add(pieces);
     if (!now && !this.replies.full) return undefined;
     const data = this.replies.take();
-    if (!this.socket.writable || data.length === 0 || this.socket.write(data)) return now ? Promise.resolve() : undefined;
-    return drained(this.socket);
+    const sent = !this.socket.writable || data.length === 0 || this.socket.write(data);
+    return !sent ? drained(this.socket) : now ? Promise.resolve() : undefined;
   }
 }
