@@ -23,7 +23,6 @@ import { durably } from './commit.ts';
 import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
 import { EventLog, type Encoded } from './event-log.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
-import { packSummaries } from './record-codec.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
 type Appended = AppendResult & {
@@ -54,9 +53,9 @@ export class LmdbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     checkAppendInput(stream, events, expected);
     const blobs = options.blobs ?? [];
-    // Encoded before the write transaction, for the revisions the append expects: when it meets
-    // them (the usual case) the commit every writer waits for spends no time encoding.
-    packSummaries(events);
+    // Encoded (summaries included) before the write transaction, for the revisions the append
+    // expects: when it meets them (the usual case) the commit every writer waits for spends no
+    // time encoding.
     const first = typeof expected === 'number' ? expected + 1 : expected === 'no-stream' ? 0 : undefined;
     const encoded = first === undefined ? undefined : this.#log.encode(stream, first, events);
     const { revision, position } = await this.#write((inline) => this.#appendInTransaction(stream, events, expected, blobs, inline, encoded));

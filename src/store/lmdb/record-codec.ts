@@ -54,35 +54,19 @@ function copyOf(bytes: Uint8Array): Buffer {
   return copy;
 }
 
-/**
- * Encodes the summaries of events about to be appended, before their write transaction: the
- * encoding then does not hold up the commit every writer waits for.
- */
-export function packSummaries(events: readonly DomainEvent[]): void {
-  for (const event of events) packedOrNew(event.data);
-}
-
-/** The bytes of `data.summary`, encoded now if not yet known; undefined when it has none. */
-function packedOrNew(data: unknown): Uint8Array | undefined {
-  if (typeof data !== 'object' || data === null || !('summary' in data)) return undefined;
+/** An event's data as stored: its summary, if it has one, as encoded bytes. */
+function packedSummary(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('summary' in data)) return data;
   let packed = packedSummaryOf(data);
   if (!packed) {
     // Not deferred, so reading it decodes nothing; an undefined one is left to be dropped.
     const { summary } = data as { summary: unknown };
-    if (summary === undefined) return undefined;
+    if (summary === undefined) return data;
     rememberPacked(data, (packed = packSummary(summary)));
   }
-  return packed;
-}
-
-/** An event's data as stored: its summary, if it has one, as encoded bytes. */
-function packedSummary(data: unknown): unknown {
-  const packed = packedOrNew(data);
-  if (packed === undefined) return data;
-  const fields = data as Record<string, unknown>;
   // Copied key by key: a spread would decode a summary still deferred.
   const stored: Record<string, unknown> = {};
-  for (const key of Object.keys(fields)) stored[key] = key !== 'summary' ? fields[key] : packed;
+  for (const key of Object.keys(data)) stored[key] = key !== 'summary' ? (data as Record<string, unknown>)[key] : packed;
   return stored;
 }
 
