@@ -106,6 +106,7 @@ function summarize(event: DomainEvent): string {
 export const auditProjection: Projection = {
   name: 'audit',
   version: 2,
+  deferred: true,
   evolve(kv, recorded: RecordedEvent) {
     const { event, position, stream } = recorded;
     if (event.type === 'MailboxInitialized') {

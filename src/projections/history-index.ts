@@ -51,6 +51,7 @@ function evolve(kv: KeyValue, recorded: RecordedEvent<MailboxEvent>): void {
 export const historyProjection: Projection = {
   name: 'history',
   version: 1,
+  deferred: true,
   evolve(kv, recorded) {
     if (TYPES.has(recorded.event.type)) evolve(kv, recorded as RecordedEvent<MailboxEvent>);
   },

@@ -21,6 +21,13 @@ export interface Projection {
   readonly version: number;
   /** no I/O but the key-value state; the same events in the same order give the same state */
   evolve(kv: KeyValue, recorded: RecordedEvent): void;
+  /**
+   * Kept by the runner in batches of its own shortly after each append, not inside the
+   * append's commit: for read models nothing reads at once (the admin's history and audit),
+   * where the pages a commit writes, each one more for the disk to sync, are what an append
+   * waits for. `ProjectionRunner.waitFor` does not wait for these; `settle` does.
+   */
+  readonly deferred?: boolean;
 }
 
 /** The LMDB sub-database that holds a projection's read model. */

@@ -37,6 +37,8 @@ type Checkpoints = Record<string, Checkpoint>;
 const ALL = '*';
 
 const PAGE = 2000;
+/** How long the deferred read models (Projection.deferred) gather events before a batch. */
+const DEFER_MS = 200;
 
 export interface RunnerEvents {
   /** after each committed batch: the events now visible in every read model */
@@ -46,6 +48,12 @@ export interface RunnerEvents {
 
 export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private readonly entries: Entry[];
+  /** the read models kept inside appends (and by the runner at once), and the deferred ones */
+  private readonly live: Entry[];
+  private readonly later: Entry[];
+  /** events the deferred read models have yet to take, and the timer that will apply them */
+  private deferredBatch: RecordedEvent[] = [];
+  private deferredTimer: NodeJS.Timeout | undefined;
   private readonly checkpoints: Database<Checkpoints | Checkpoint, string>;
   private readonly allCheckpoints: DecodedCache<Checkpoints>;
   /** the projections' names: schema 2 stored each checkpoint under its projection's name */
@@ -54,7 +62,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private legacy: boolean;
   private subscription: Subscription | undefined;
   private failure: Error | undefined;
-  private waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private waiters: { position: number; all: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private applying = Promise.resolve();
 
   constructor(
@@ -74,11 +82,13 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       const checkpoint = stored[projection.name] ?? { position: 0, version: projection.version };
       return { projection, db, kv: lmdbKeyValue(db), checkpoint };
     });
+    this.live = this.entries.filter((e) => !e.projection.deferred);
+    this.later = this.entries.filter((e) => e.projection.deferred);
   }
 
   /** The position every projection has applied (the lowest checkpoint). */
   get position(): number {
-    return Math.min(...this.entries.map((e) => e.checkpoint.position));
+    return lowest(this.entries);
   }
 
   get stoppedBy(): Error | undefined {
@@ -127,20 +137,35 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.entries.map((e) => e.projection.name);
   }
 
-  /** Resolves once every projection has applied the log up to `position`. */
+  /**
+   * Resolves once every projection but the deferred ones has applied the log up to `position`:
+   * what a writer waits for before it reads its own change.
+   */
   waitFor(position: number): Promise<void> {
+    return this.until(position, false);
+  }
+
+  /** Resolves once every projection, the deferred ones too, has applied the log up to `position`. */
+  settle(position: number): Promise<void> {
+    if (position > this.position && this.deferredBatch.length) this.flushDeferred();
+    return this.until(position, true);
+  }
+
+  private until(position: number, all: boolean): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (position <= this.position) return Promise.resolve();
-    // An append of this process applied inline is in every read model once it resolves, before
-    // the runner's own loop has caught sight of it: the stored checkpoints tell.
-    if (this.reached(this.stored(), position)) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    const entries = all ? this.entries : this.live;
+    if (position <= lowest(entries)) return Promise.resolve();
+    // An append of this process applied inline is in every live read model once it resolves,
+    // before the runner's own loop has caught sight of it: the stored checkpoints tell.
+    if (this.reached(this.stored(), position, entries)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ position, all, resolve, reject }));
   }
 
   async stop(): Promise<void> {
     this.store.applyInline?.(undefined);
     this.subscription?.close();
     this.subscription = undefined;
+    if (this.deferredBatch.length) this.flushDeferred();
     await this.applying;
   }
 
@@ -163,7 +188,8 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
           setImmediate(() => {
             const batch = buffer;
             buffer = [];
-            this.applying = this.applying.then(() => (this.failure ? undefined : this.apply(batch))).catch(() => {});
+            this.applying = this.applying.then(() => (this.failure ? undefined : this.apply(batch, this.live))).catch(() => {});
+            this.defer(batch);
           });
         }
         if (this.failure) break;
@@ -173,20 +199,37 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     }
   }
 
-  private async apply(batch: readonly RecordedEvent[]): Promise<void> {
+  /** Gathers events for the deferred read models, applied together once DEFER_MS has passed. */
+  private defer(batch: readonly RecordedEvent[]): void {
+    if (!this.later.length) return;
+    for (const recorded of batch) this.deferredBatch.push(recorded);
+    if (this.deferredBatch.length >= PAGE) this.flushDeferred();
+    else this.deferredTimer ??= setTimeout(() => this.flushDeferred(), DEFER_MS);
+  }
+
+  private flushDeferred(): void {
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
+    const batch = this.deferredBatch;
+    this.deferredBatch = [];
+    this.applying = this.applying.then(() => (this.failure ? undefined : this.apply(batch, this.later))).catch(() => {});
+  }
+
+  /** Applies `batch` to those of `entries` that have not applied it yet (another process may have). */
+  private async apply(batch: readonly RecordedEvent[], entries: readonly Entry[] = this.entries): Promise<void> {
     try {
       // Appends of this process usually carry their read-model changes in their own commit
       // (see inline below): then there is nothing left to write.
       const last = batch[batch.length - 1]?.position ?? 0;
-      const done = this.reached(this.stored(), last);
+      const done = this.reached(this.stored(), last, entries);
       if (!done) {
         const first = batch[0]!.position;
-        const seen = await this.fillGaps(first);
+        const seen = await this.fillGaps(first, entries);
         await durably(this.root.childTransaction(() => {
           // Another process (the CLI beside a running server) may have applied some of these
           // already: the stored checkpoints, read inside this write transaction, decide.
           const stored = this.stored();
-          for (const entry of this.entries) {
+          for (const entry of entries) {
             const from = stored[entry.projection.name]?.position ?? 0;
             // Behind the batch, with events in between it has not applied (rebuilt meanwhile by
             // another process): not now, or those would be skipped for good.
@@ -203,8 +246,8 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     // Only now, after the commit, do the in-memory checkpoints move.
     const stored = this.stored();
     for (const entry of this.entries) entry.checkpoint = stored[entry.projection.name] ?? entry.checkpoint;
-    const reached = this.position;
-    this.waiters = this.waiters.filter((w) => (w.position <= reached ? (w.resolve(), false) : true));
+    const reached = { all: this.position, live: lowest(this.live) };
+    this.waiters = this.waiters.filter((w) => (w.position <= (w.all ? reached.all : reached.live) ? (w.resolve(), false) : true));
     this.emit('applied', batch);
   }
 
@@ -220,9 +263,9 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return legacy;
   }
 
-  /** Whether every projection's stored checkpoint is at `position` or beyond. */
-  private reached(stored: Checkpoints, position: number): boolean {
-    return this.entries.every((e) => (stored[e.projection.name]?.position ?? 0) >= position);
+  /** Whether the stored checkpoint of each of `entries` is at `position` or beyond. */
+  private reached(stored: Checkpoints, position: number, entries: readonly Entry[]): boolean {
+    return entries.every((e) => (stored[e.projection.name]?.position ?? 0) >= position);
   }
 
   /**
@@ -241,9 +284,9 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
    * and is rebuilding it) up to just before `first` from the log. Returns, for those found to
    * have nothing left to apply before `first`, the checkpoint at which that was seen.
    */
-  private async fillGaps(first: number): Promise<Map<Entry, number>> {
+  private async fillGaps(first: number, entries: readonly Entry[]): Promise<Map<Entry, number>> {
     const seen = new Map<Entry, number>();
-    for (const entry of this.entries) {
+    for (const entry of entries) {
       for (;;) {
         const from = this.stored()[entry.projection.name]?.position ?? 0;
         if (from >= first - 1) break;
@@ -273,7 +316,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private readonly inline = (records: readonly RecordedEvent[], after: number): void => {
     const stored = this.stored();
     let moved = false;
-    for (const entry of this.entries) {
+    for (const entry of this.live) {
       const checkpoint = stored[entry.projection.name];
       if ((checkpoint?.position ?? 0) !== after || (checkpoint && checkpoint.version !== entry.projection.version)) continue;
       moved = this.evolve(entry, records, stored) || moved;
@@ -321,10 +364,15 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
+    clearTimeout(this.deferredTimer);
     this.store.applyInline?.(undefined);
     this.subscription?.close();
     for (const w of this.waiters) w.reject(error);
     this.waiters = [];
     this.emit('stopped', error);
   }
+}
+
+function lowest(entries: readonly Entry[]): number {
+  return Math.min(...entries.map((e) => e.checkpoint.position));
 }

@@ -44,9 +44,9 @@ export function dumpProjections(runtime: Runtime): Record<string, unknown[]> {
   return out;
 }
 
-/** Resolves once the projections have applied everything in the log so far. */
+/** Resolves once the projections, the deferred ones too, have applied everything in the log so far. */
 export async function settled(runtime: Runtime): Promise<void> {
-  await runtime.runner.waitFor(await runtime.storage.events.headPosition());
+  await runtime.runner.settle(await runtime.storage.events.headPosition());
 }
 
 export function adminContext(runtime: Runtime): CommandContext {

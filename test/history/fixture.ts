@@ -124,5 +124,7 @@ export async function buildFixture(dir: string): Promise<{ runtime: Runtime; fx:
     lunch: lunch.emailId,
     invoice: invoice.emailId,
   };
+  // As `postlog history` and `audit` do when they open the store: every read model caught up.
+  await runtime.runner.settle(await runtime.storage.events.headPosition());
   return { runtime, fx };
 }

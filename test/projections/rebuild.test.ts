@@ -60,7 +60,7 @@ describe('projection rebuild', () => {
             const results = await Promise.allSettled(steps.slice(i, i + 3).map((s) => run(runtime, accountId, s)));
             for (const r of results) if (r.status === 'rejected' && !(r.reason instanceof DomainError)) throw r.reason;
           }
-          await runtime.runner.waitFor(await runtime.storage.events.headPosition());
+          await runtime.runner.settle(await runtime.storage.events.headPosition());
           const incremental = dumpProjections(runtime);
           await runtime.runner.stop();
           await runtime.runner.rebuild();
