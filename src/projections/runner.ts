@@ -41,7 +41,7 @@ const PAGE = 2000;
 const DEFER_MS = 200;
 
 export interface RunnerEvents {
-  /** after each committed batch: the events now visible in every read model */
+  /** after each committed batch: the events now visible in every read model but the deferred ones */
   applied: [batch: readonly RecordedEvent[]];
   stopped: [error: Error];
 }
@@ -161,12 +161,23 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return new Promise((resolve, reject) => this.waiters.push({ position, all, resolve, reject }));
   }
 
+  /**
+   * Stops following. The deferred read models are brought up to the others first (a process
+   * that does not follow the log, the CLI, left them behind with each of its appends).
+   */
   async stop(): Promise<void> {
     this.store.applyInline?.(undefined);
     this.subscription?.close();
     this.subscription = undefined;
     if (this.deferredBatch.length) this.flushDeferred();
     await this.applying;
+    // As stored: this process's appends moved the live read models without the runner.
+    const at = (entries: readonly Entry[]) => Math.min(...entries.map((e) => this.stored()[e.projection.name]?.position ?? 0));
+    while (!this.failure && this.later.length && at(this.later) < at(this.live)) {
+      const page = (await this.read(at(this.later) + 1)).filter((r) => r.position <= at(this.live));
+      if (!page.length) break;
+      await this.apply(page, this.later).catch(() => {});
+    }
   }
 
   private async read(from: number): Promise<readonly RecordedEvent[]> {
@@ -248,7 +259,8 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     for (const entry of this.entries) entry.checkpoint = stored[entry.projection.name] ?? entry.checkpoint;
     const reached = { all: this.position, live: lowest(this.live) };
     this.waiters = this.waiters.filter((w) => (w.position <= (w.all ? reached.all : reached.live) ? (w.resolve(), false) : true));
-    this.emit('applied', batch);
+    // The live read models announced these events already.
+    if (entries !== this.later) this.emit('applied', batch);
   }
 
   /** The checkpoints as stored (another process may have moved them); in a transaction, as of it. */

@@ -36,6 +36,28 @@ describe('deferred read models (history, audit)', () => {
     });
   });
 
+  it('are brought up to date when a process that does not follow the log closes (the CLI)', async () => {
+    const dir = tempDir();
+    try {
+      const cli = await openRuntime(dir.path, { follow: false });
+      const ctx = userContext(cli);
+      const accountId = await cli.mail.createAccount('cli@example.test', ctx);
+      const inbox = (await cli.mail.mailbox(accountId, 'INBOX')).mailboxId;
+      const { uids, emailIds } = await cli.mail.append(inbox, [newMessage(), newMessage()], ctx);
+      assert.equal(history(cli).emailIdAt(inbox, uids[1]!), undefined);
+      await cli.close();
+      const after = await openRuntime(dir.path, { catchUp: false });
+      try {
+        assert.deepEqual(uids.map((uid) => history(after).emailIdAt(inbox, uid)), emailIds);
+        assert.ok(auditEntries(after, accountId).length >= 2);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('are caught up by the next start after the process died before writing them', async () => {
     const dir = tempDir();
     try {
