@@ -23,7 +23,7 @@ const PER_SAMPLE = Number(process.env.BENCH_MESSAGES_PER_SAMPLE ?? 150);
  * optimizes a path only after many runs of it, and a mail server runs for days, not for its first
  * few hundred messages). `SMTP_BENCH_WARM_UP`.
  */
-const WARM_UP_PER_SAMPLE = Number(process.env.SMTP_BENCH_WARM_UP ?? 10);
+const WARM_UP_PER_SAMPLE = Number(process.env.SMTP_BENCH_WARM_UP ?? 100);
 const RCPT = 'bob@example.test';
 const SERVER = fileURLToPath(new URL('../test/smtp/fixtures/serve.ts', import.meta.url));
 
