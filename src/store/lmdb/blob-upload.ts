@@ -1,7 +1,6 @@
 // One blob upload in progress: bytes are hashed and cut into fixed-size chunks as they
 // arrive, and each chunk is written under the upload's id without waiting for the rest.
-import { createHash } from 'node:crypto';
-import { v7 } from 'uuid';
+import { createHash, randomUUID } from 'node:crypto';
 import { BlobTooLarge, type BlobRef } from '../blob-store.ts';
 import { CHUNK_SIZE, type BlobLayout } from './blob-layout.ts';
 import { durably } from './commit.ts';
@@ -11,9 +10,9 @@ import { durably } from './commit.ts';
 const MAX_WRITES_IN_FLIGHT = 16;
 
 export class BlobUpload {
-  // Time-ordered: the chunks of uploads made close together share leaf pages, so a commit of
-  // many messages writes few pages of the chunk index.
-  readonly #id = v7();
+  // Starts with the time: the chunks of uploads made close together share leaf pages, so a
+  // commit of many messages writes few pages of the chunk index. (Node pools randomUUID's bytes.)
+  readonly #id = Date.now().toString(36).padStart(9, '0') + '-' + randomUUID();
   readonly #hash = createHash('sha256');
   readonly #writes: Promise<unknown>[] = [];
   #size = 0;
