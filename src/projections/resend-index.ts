@@ -90,6 +90,9 @@ function evolve(kv: KeyValue, event: Indexed): void {
 export const resendProjection: Projection = {
   name: 'smtp-resends',
   version: 1,
+  // Only a resend of something this process just delivered can be ahead of it, and the
+  // guard waits for those (ResendGuard): a random key or two per delivery stays out of the commit.
+  deferred: true,
   evolve(kv, recorded) {
     if (TYPES.has(recorded.event.type)) evolve(kv, recorded.event as Indexed);
   },

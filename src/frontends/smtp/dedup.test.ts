@@ -9,7 +9,7 @@ function fixture(windowMs = 24 * 3600_000) {
   const seen = new Map<string, DeliveryRecord>();
   const index = { delivered: (k: ResendKey) => seen.get(resendDigest(k)) } as ResendIndex;
   const waited: number[] = [];
-  const runner = { waitFor: async (p: number) => void waited.push(p) };
+  const runner = { settle: async (p: number) => void waited.push(p) };
   const record = (k: ResendKey, at: string) => seen.set(resendDigest(k), { at, transactionId: 't' });
   return { guard: new ResendGuard(index, runner, windowMs), record, waited };
 }

@@ -2,7 +2,8 @@
 // delivered within the window are not delivered again. The record is the resend index, a
 // projection of the delivery events themselves (so it survives a restart and can never say
 // "delivered" for an event that is not in the log); a lock per key covers the moment when
-// two copies of one message are in flight at once.
+// two copies of one message are in flight at once. The index is kept in the runner's deferred
+// batches, a moment after each delivery: a key this process delivered is remembered until then.
 import type { ProjectionRunner } from '../../projections/runner.ts';
 import { type ResendIndex, type ResendKey, resendDigest } from '../../projections/resend-index.ts';
 
@@ -22,7 +23,7 @@ export class ResendGuard {
 
   constructor(
     private readonly index: ResendIndex,
-    private readonly runner: Pick<ProjectionRunner, 'waitFor'>,
+    private readonly runner: Pick<ProjectionRunner, 'settle'>,
     /** 0 turns resend recognition off */
     private readonly windowMs: number,
   ) {}
@@ -49,7 +50,7 @@ export class ResendGuard {
     try {
       // Only a resend of something this process just delivered can be ahead of the index.
       const pending = Math.max(0, ...digests.map((d) => this.unindexed.get(d) ?? 0));
-      if (pending) await this.runner.waitFor(pending);
+      if (pending) await this.runner.settle(pending);
       const since = Date.parse(now) - this.windowMs;
       const resent = keys.filter((k) => {
         const seen = this.index.delivered(k);
@@ -64,7 +65,7 @@ export class ResendGuard {
 
   private remember(digest: string, position: number): void {
     this.unindexed.set(digest, Math.max(position, this.unindexed.get(digest) ?? 0));
-    this.runner.waitFor(position).then(
+    this.runner.settle(position).then(
       () => {
         if ((this.unindexed.get(digest) ?? 0) <= position) this.unindexed.delete(digest);
       },
