@@ -117,6 +117,9 @@ describe('IMAP commands on the wire', () => {
       '* SEARCH 2\r\n',
       'c OK UID SEARCH completed\r\n',
     ]);
+    // Keys that read the message, before and after keys the view answers.
+    assert.deepEqual(await wire.command('c2', 'SEARCH BODY "forwarded message" KEYWORD $nothing'), ['* SEARCH\r\n', 'c2 OK SEARCH completed\r\n']);
+    assert.deepEqual(await wire.command('c3', 'SEARCH KEYWORD $work NOT BODY "no such words"'), ['* SEARCH 1 2\r\n', 'c3 OK SEARCH completed\r\n']);
     assert.deepEqual(await wire.command('d', 'SEARCH CHARSET KOI8-R TEXT x'), ['d NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset\r\n']);
     assert.deepEqual(await wire.command('e', 'STORE 1:2 FLAGS ()'), [
       '* 1 FETCH (FLAGS ())\r\n',
