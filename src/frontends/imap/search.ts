@@ -31,12 +31,7 @@ export class Searcher {
     private readonly uids: readonly number[],
   ) {}
 
-  /**
-   * Whether the message matches: at once for keys the view answers (flags, sizes, dates, sets),
-   * a promise only where the message itself must be read, so a search by flags of a large
-   * folder makes no promise per message.
-   */
-  matches(key: SearchKey, m: Candidate): boolean | Promise<boolean> {
+  async matches(key: SearchKey, m: Candidate): Promise<boolean> {
     switch (key.op) {
       case 'all':
         return true;
@@ -55,34 +50,22 @@ export class Searcher {
       case 'seq':
       case 'uid':
         return this.setOf(key).has(key.op === 'seq' ? m.seq : m.uid);
-      case 'not': {
-        const inner = this.matches(key.key, m);
-        return typeof inner === 'boolean' ? !inner : inner.then((v) => !v);
-      }
-      case 'or': {
-        const a = this.matches(key.a, m);
-        if (typeof a === 'boolean') return a || this.matches(key.b, m);
-        return a.then((v) => v || this.matches(key.b, m));
-      }
+      case 'not':
+        return !(await this.matches(key.key, m));
+      case 'or':
+        return (await this.matches(key.a, m)) || (await this.matches(key.b, m));
       case 'and':
-        return this.all(key.keys, 0, m);
+        for (const k of key.keys) if (!(await this.matches(k, m))) return false;
+        return true;
       case 'header':
         return this.header(m.message.record(), key.field, key.value);
       case 'body':
-        return this.read(m.message.record()).then((c) => contains(c.body, key.value));
-      case 'text':
-        return this.read(m.message.record()).then((c) => contains(c.headerText, key.value) || contains(c.body, key.value));
+        return contains((await this.read(m.message.record())).body, key.value);
+      case 'text': {
+        const c = await this.read(m.message.record());
+        return contains(c.headerText, key.value) || contains(c.body, key.value);
+      }
     }
-  }
-
-  /** Whether the message matches every key from `from` on, in order, stopping at the first miss. */
-  private all(keys: readonly SearchKey[], from: number, m: Candidate): boolean | Promise<boolean> {
-    for (let i = from; i < keys.length; i++) {
-      const r = this.matches(keys[i]!, m);
-      if (r === false) return false;
-      if (r !== true) return r.then((v) => v && this.all(keys, i + 1, m));
-    }
-    return true;
   }
 
   private setOf(key: Extract<SearchKey, { op: 'seq' | 'uid' }>): Set<number> {
@@ -99,16 +82,14 @@ export class Searcher {
     return set;
   }
 
-  private header(record: MessageRecord, field: string, value: string): boolean | Promise<boolean> {
+  private async header(record: MessageRecord, field: string, value: string): Promise<boolean> {
     const s = record.summary;
     const known: Record<string, string | undefined> = { subject: s.subject, from: s.from, to: s.to, cc: s.cc };
     if (field === 'bcc') known.bcc = formatAddresses(s.envelope.bcc);
     if (value !== '' && known[field] !== undefined) return contains(known[field], value);
-    return this.read(record).then(({ headers }) => {
-      const values = headers.get(field);
-      if (values === undefined) return false;
-      return value === '' || values.some((v) => contains(v, value));
-    });
+    const values = (await this.read(record)).headers.get(field);
+    if (values === undefined) return false;
+    return value === '' || values.some((v) => contains(v, value));
   }
 
   /** The message's header fields and decoded body text, read once per SEARCH. */

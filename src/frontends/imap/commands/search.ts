@@ -26,8 +26,7 @@ function searching(byUid: boolean) {
         if (mailbox.isExpunged(uid)) continue;
         const candidate = { seq: i + 1, uid, flags: mailbox.flagsOf(uid), recent: mailbox.isRecent(uid), message: new MessageSource(mailboxes, mailbox.mailboxId, uid) };
         try {
-          const match = searcher.matches(key, candidate);
-          if (match === true || (match !== false && (await match))) found.push(byUid ? uid : i + 1);
+          if (await searcher.matches(key, candidate)) found.push(byUid ? uid : i + 1);
         } catch (error) {
           // Expunged while the search ran: in no result.
           if (!(error instanceof Vanished)) throw error;
