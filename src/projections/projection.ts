@@ -23,9 +23,10 @@ export interface Projection {
   evolve(kv: KeyValue, recorded: RecordedEvent): void;
   /**
    * Kept by the runner in batches of its own shortly after each append, not inside the
-   * append's commit: for read models nothing reads at once (the admin's history and audit),
-   * where the pages a commit writes, each one more for the disk to sync, are what an append
-   * waits for. `ProjectionRunner.waitFor` does not wait for these; `settle` does.
+   * append's commit: for read models nothing reads at once (the admin's history and audit, and
+   * the SMTP resend index, whose guard waits for what it needs), where the pages a commit
+   * writes, each one more for the disk to sync, are what an append waits for.
+   * `ProjectionRunner.waitFor` does not wait for these; `settle` does.
    */
   readonly deferred?: boolean;
 }

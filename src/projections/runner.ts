@@ -145,9 +145,15 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.until(position, false);
   }
 
-  /** Resolves once every projection, the deferred ones too, has applied the log up to `position`. */
-  settle(position: number): Promise<void> {
-    if (position > this.position && this.deferredBatch.length) this.flushDeferred();
+  /**
+   * Resolves once every projection, the deferred ones too, has applied the log up to `position`.
+   * A runner that does not follow the log (the CLI's) brings the deferred ones up itself.
+   */
+  async settle(position: number): Promise<void> {
+    if (position > this.position && !this.failure) {
+      if (!this.subscription && this.options.until === undefined) await this.catchUpDeferred();
+      else if (this.deferredBatch.length) this.flushDeferred();
+    }
     return this.until(position, true);
   }
 
@@ -171,6 +177,11 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     this.subscription = undefined;
     if (this.deferredBatch.length) this.flushDeferred();
     await this.applying;
+    await this.catchUpDeferred();
+  }
+
+  /** Applies to the deferred read models what the others have, from the log. */
+  private async catchUpDeferred(): Promise<void> {
     // As stored: this process's appends moved the live read models without the runner.
     const at = (entries: readonly Entry[]) => Math.min(...entries.map((e) => this.stored()[e.projection.name]?.position ?? 0));
     while (!this.failure && this.later.length && at(this.later) < at(this.live)) {

@@ -45,10 +45,17 @@ describe('deferred read models (history, audit)', () => {
       const inbox = (await cli.mail.mailbox(accountId, 'INBOX')).mailboxId;
       const { uids, emailIds } = await cli.mail.append(inbox, [newMessage(), newMessage()], ctx);
       assert.equal(history(cli).emailIdAt(inbox, uids[1]!), undefined);
+      // It follows no log, so settling brings them up itself.
+      const more = await cli.mail.append(inbox, [newMessage()], ctx);
+      await cli.runner.settle(more.position);
+      assert.equal(history(cli).emailIdAt(inbox, more.uids[0]!), more.emailIds[0]);
+      const last = await cli.mail.append(inbox, [newMessage()], ctx);
+      assert.equal(history(cli).emailIdAt(inbox, last.uids[0]!), undefined);
       await cli.close();
       const after = await openRuntime(dir.path, { catchUp: false });
       try {
         assert.deepEqual(uids.map((uid) => history(after).emailIdAt(inbox, uid)), emailIds);
+        assert.ok(history(after).emailIdAt(inbox, 4), 'the last append, left to the close');
         assert.ok(auditEntries(after, accountId).length >= 2);
       } finally {
         await after.close();
