@@ -163,7 +163,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     if (position <= lowest(entries)) return Promise.resolve();
     // An append of this process applied inline is in every live read model once it resolves,
     // before the runner's own loop has caught sight of it: the stored checkpoints tell.
-    if (this.reached(this.stored(), position, entries)) return Promise.resolve();
+    if (this.storedAt(entries) >= position) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ position, all, resolve, reject }));
   }
 
@@ -183,9 +183,9 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
   /** Applies to the deferred read models what the others have, from the log. */
   private async catchUpDeferred(): Promise<void> {
     // As stored: this process's appends moved the live read models without the runner.
-    const at = (entries: readonly Entry[]) => Math.min(...entries.map((e) => this.stored()[e.projection.name]?.position ?? 0));
-    while (!this.failure && this.later.length && at(this.later) < at(this.live)) {
-      const page = (await this.read(at(this.later) + 1)).filter((r) => r.position <= at(this.live));
+    while (!this.failure && this.later.length && this.storedAt(this.later) < this.storedAt(this.live)) {
+      const target = this.storedAt(this.live);
+      const page = (await this.read(this.storedAt(this.later) + 1)).filter((r) => r.position <= target);
       if (!page.length) break;
       await this.apply(page, this.later).catch(() => {});
     }
@@ -243,7 +243,7 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
       // Appends of this process usually carry their read-model changes in their own commit
       // (see inline below): then there is nothing left to write.
       const last = batch[batch.length - 1]?.position ?? 0;
-      const done = this.reached(this.stored(), last, entries);
+      const done = this.storedAt(entries) >= last;
       if (!done) {
         const first = batch[0]!.position;
         const seen = await this.fillGaps(first, entries);
@@ -286,9 +286,10 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return legacy;
   }
 
-  /** Whether the stored checkpoint of each of `entries` is at `position` or beyond. */
-  private reached(stored: Checkpoints, position: number, entries: readonly Entry[]): boolean {
-    return entries.every((e) => (stored[e.projection.name]?.position ?? 0) >= position);
+  /** The lowest stored checkpoint of `entries` (another process may have moved them). */
+  private storedAt(entries: readonly Entry[]): number {
+    const stored = this.stored();
+    return Math.min(...entries.map((e) => stored[e.projection.name]?.position ?? 0));
   }
 
   /**
