@@ -46,8 +46,10 @@ function addField(
   end: number,
   wanted: (name: string) => boolean,
 ): void {
-  const colon = block.subarray(start, end).indexOf(COLON);
-  if (colon <= 0) return;
+  const at = block.indexOf(COLON, start);
+  if (at < 0 || at >= end) return;
+  const colon = at - start;
+  if (colon === 0) return;
   let nameEnd = start + colon;
   // obs-optional (RFC 5322 section 4.5.8): "Subject :" is still Subject.
   while (nameEnd > start && (block[nameEnd - 1] === SP || block[nameEnd - 1] === HT)) nameEnd--;

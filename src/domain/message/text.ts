@@ -75,7 +75,9 @@ export class ByteCollector {
       grown.set(this.buffer.subarray(0, this.used));
       this.buffer = grown;
     }
-    this.buffer.set(source.subarray(start, end), this.used);
+    // Header lines are short: a byte at a time costs less than a view of each.
+    if (end - start <= 64) for (let k = start, at = this.used; k < end; k++, at++) this.buffer[at] = source[k] as number;
+    else this.buffer.set(source.subarray(start, end), this.used);
     this.used = needed;
     return true;
   }
