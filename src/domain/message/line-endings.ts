@@ -9,20 +9,25 @@ export class LineEndings {
   private afterCR = false;
 
   push(chunk: Uint8Array): Buffer {
+    // From line feed to line feed (a native search), not byte by byte: most lines are long.
     let bare = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] === LF && !(i === 0 ? this.afterCR : chunk[i - 1] === CR)) bare++;
+    for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) {
+      if (!(i === 0 ? this.afterCR : chunk[i - 1] === CR)) bare++;
     }
     const prevCR = this.afterCR;
     if (chunk.length) this.afterCR = chunk[chunk.length - 1] === CR;
     if (!bare) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const out = Buffer.allocUnsafe(chunk.length + bare);
     let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (c === LF && !(i === 0 ? prevCR : chunk[i - 1] === CR)) out[o++] = CR;
-      out[o++] = c;
+    let from = 0;
+    for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) {
+      if (i === 0 ? prevCR : chunk[i - 1] === CR) continue;
+      out.set(chunk.subarray(from, i), o);
+      o += i - from;
+      out[o++] = CR;
+      from = i;
     }
+    out.set(chunk.subarray(from), o);
     return out;
   }
 }
