@@ -137,6 +137,8 @@ export function eventStoreContract(name: string, open: OpenStore): void {
         for (const value of notPlain) {
           await assert.rejects(store.append('s', [anEvent({ nested: { value } })]), TypeError, `accepted ${String(value)}`);
         }
+        // The refusal names where the value sits.
+        await assert.rejects(store.append('s', [anEvent({ nested: { list: [1, new Date()] } })]), /data\.nested\.list\[1\] must be plain data/);
         await assert.rejects(store.append('s', [anEvent(), { ...anEvent(), type: '' }]), TypeError);
         await assert.rejects(store.append('', events(1)), TypeError);
         assert.equal(await store.headPosition(), 0);
