@@ -35,7 +35,8 @@ function evolve(kv: KeyValue, recorded: RecordedEvent<MailboxEvent>): void {
     case 'MessageAppended': {
       const { mailboxId, uid, emailId, summary } = event.data;
       kv.put(['uid', mailboxId, uid], emailId);
-      mention(kv, recorded, mailboxId, uid);
+      // What mention() would read back, known here.
+      kv.put(['e', emailId, recorded.position, uid], mailboxId);
       if (summary.messageId) kv.put(['mid', messageIdKey(summary.messageId), emailId], 1);
       return;
     }
