@@ -35,6 +35,40 @@ function contended(store: EventStore, decidedFails: boolean): EventStore {
   };
 }
 
+describe('command handler, reading the decided state', () => {
+  it("hands back what `read` took with the command's own append, while the stream's next append is still on its way", async () => {
+    const { storage, close } = await openTempStorage();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let appends = 0;
+    const store: EventStore = {
+      ...contended(storage.events, false),
+      append: async (stream, events, options) => {
+        if (++appends === 2) await released;
+        return storage.events.append(stream, events, options);
+      },
+    };
+    try {
+      const handler = new CommandHandler(store);
+      const first = handler.handle('count', counter, { add: 1 }, ctx, { read: (n) => n });
+      await new Promise((resolve) => setImmediate(resolve));
+      // Queued once the first is being written: a batch of its own, whose append is held.
+      const second = handler.handle('count', counter, { add: 2 }, ctx, { read: (n) => n });
+      const done = await first;
+      assert.equal(done.read, 0, 'the state the first command was decided against');
+      let secondSettled = false;
+      void second.then(() => (secondSettled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(secondSettled, false);
+      release();
+      assert.equal((await second).read, 1);
+    } finally {
+      release();
+      await close();
+    }
+  });
+});
+
 describe('command handler, after a conflict', () => {
   it('decides inside the store write, after what the other writer appended', async () => {
     const { storage, close } = await openTempStorage();

@@ -12,11 +12,13 @@ import type { SnapshotStore } from '../store/snapshot-store.ts';
 import type { Decider } from './decider.ts';
 import type { CommandContext, DomainEvent } from './event.ts';
 
-export type Handled<E extends DomainEvent> = Readonly<{
+export type Handled<E extends DomainEvent, T = undefined> = Readonly<{
   /** the events this command produced, in order; empty when nothing changed */
   events: readonly E[];
   /** global position of the append that stored them (0 when nothing was appended) */
   position: number;
+  /** what `read` took from the state the command was decided against */
+  read: T;
 }>;
 
 /** A queued command (or read): decides against the lane's current state. */
@@ -62,18 +64,28 @@ export class CommandHandler {
     private readonly options: { maxAttempts?: number; cachedStreams?: number; snapshots?: SnapshotStore; snapshotEvery?: number } = {},
   ) {}
 
-  handle<C, S, E extends DomainEvent>(
+  /**
+   * Decides `command` against the stream's state and appends what it produced. `read` takes a
+   * value from the state it was decided against (synchronously; copy what you keep), so a caller
+   * needs no second trip through the stream's queue, which would wait for the next append.
+   */
+  handle<C, S, E extends DomainEvent, T = undefined>(
     stream: string,
     decider: Decider<C, S, E>,
     command: C,
     ctx: CommandContext,
-    options: { blobs?: readonly string[] } = {},
-  ): Promise<Handled<E>> {
+    options: { blobs?: readonly string[]; read?: (state: S) => T } = {},
+  ): Promise<Handled<E, T>> {
     return new Promise((resolve, reject) => {
+      let read: T;
       this.enqueue(stream, decider, {
-        decide: (state) => decider.decide(command, state, ctx),
+        decide: (state) => {
+          const events = decider.decide(command, state, ctx);
+          if (options.read) read = options.read(state);
+          return events;
+        },
         ...(options.blobs?.length && { blobs: options.blobs }),
-        resolve: (events, position) => resolve({ events: events as E[], position }),
+        resolve: (events, position) => resolve({ events: events as E[], position, read }),
         reject,
       });
     });

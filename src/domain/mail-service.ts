@@ -132,15 +132,14 @@ export class MailService {
    * blobs were put deferred, so the append checks each is stored and may share its commit.
    */
   async append(mailboxId: string, messages: readonly NewMessage[], ctx: CommandContext, options: AppendMessageOptions = {}): Promise<Appended> {
-    const { events, position } = await this.handler.handle(
+    const { events, position, read: uidValidity } = await this.handler.handle(
       mailboxStream(mailboxId),
       mailboxDecider,
       { type: 'append', mailboxId, messages },
       ctx,
-      options.blobsDeferred ? { blobs: messages.map((m) => m.blobId) } : {},
+      { ...(options.blobsDeferred && { blobs: messages.map((m) => m.blobId) }), read: (s) => s.uidValidity },
     );
     const appended = events.filter((e): e is MessageAppended => e.type === 'MessageAppended');
-    const uidValidity = await this.uidValidity(mailboxId);
     return { uidValidity, uids: appended.map((e) => e.data.uid), emailIds: appended.map((e) => e.data.emailId), position };
   }
 
