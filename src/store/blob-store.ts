@@ -5,16 +5,20 @@ export type BlobRef = Readonly<{
   /** lowercase hex SHA-256 of the content */
   blobId: string;
   size: number;
-  /** with `deferred`: settles once the blob is durable, rejects when its write fails */
-  durable?: Promise<void>;
+  /**
+   * With `deferred`: settles once the blob is durable, rejects when its write fails. Call it
+   * once the appends naming the blob are done (failed or not): a blob no append wrote by then
+   * is written on its own.
+   */
+  durable?: () => Promise<void>;
 }>;
 
 export type PutOptions = Readonly<{
   /** refuse (BlobTooLarge) once more than this many bytes have arrived; nothing is kept */
   maxSize?: number;
   /**
-   * Resolve once the blob's last write is queued rather than on disk; `durable` tells when it
-   * is. For a blob that an append names in its `blobs` right after: both then share one commit.
+   * Resolve before the blob's last write is on disk: that write waits for the next append that
+   * names the blob in its `blobs`, and is made in that append's commit; `durable` ends the wait.
    */
   deferred?: boolean;
 }>;

@@ -187,6 +187,8 @@ async function copyBlobs(ours: BlobStore, theirs: BlobStore, blobIds: readonly s
     await Promise.all(
       missing.slice(i, i + BLOBS_IN_FLIGHT).map(async (blobId) => {
         const stored = await ours.put(theirs.get(blobId), { deferred: true });
+        // Written now, not held for the appends: a merge copies every blob it lacks before it appends.
+        stored.durable?.().catch(() => {});
         if (stored.blobId !== blobId) throw new Error(`blob ${blobId} of the other store has content hashing to ${stored.blobId}`);
       }),
     );

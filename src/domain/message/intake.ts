@@ -6,8 +6,8 @@ import type { MessageSummary } from './summary.ts';
 
 export type Received = Readonly<{ blobId: string; size: number; summary: MessageSummary }>;
 
-/** With `deferred`, the blob may still be on its way to disk: `durable` tells when it lands. */
-export type ReceivedDeferred = Received & Readonly<{ durable: Promise<void> }>;
+/** With `deferred`, the blob's last write waits for the append that names it (see BlobRef's `durable`). */
+export type ReceivedDeferred = Received & Readonly<{ durable: () => Promise<void> }>;
 
 export async function receiveMessage(blobs: BlobStore, source: AsyncIterable<Uint8Array>, options?: { maxSize?: number }): Promise<Received>;
 export async function receiveMessage(
@@ -29,5 +29,5 @@ export async function receiveMessage(
   }
   const { blobId, size, durable } = await blobs.put(scanned(), options);
   const summary = scanner.finish();
-  return options.deferred ? { blobId, size, summary, durable: durable ?? Promise.resolve() } : { blobId, size, summary };
+  return options.deferred ? { blobId, size, summary, durable: durable ?? (() => Promise.resolve()) } : { blobId, size, summary };
 }

@@ -1,15 +1,14 @@
 // One mail transaction after DATA: the message streamed into the blob store, then one delivery
 // event per recipient mailbox and one outbound queue item for the remote recipients, all
 // awaited (each append resolves once durable) before the caller may answer `250`. The blob's
-// last write is not awaited on its own: each append checks the blob is stored and shares its
-// commit, so a message costs one fsync wait, not two. A failure
-// part-way leaves what was stored recorded in the resend index, so the client's retry
-// delivers the rest and nothing twice.
+// last write is held for those appends and made in their commit (see held-seals.ts), so a
+// message costs one commit, not two. A failure part-way leaves what was stored recorded in the
+// resend index, so the client's retry delivers the rest and nothing twice.
 import { newId } from '../ids.ts';
-import type { Actor } from '../../domain/event.ts';
+import type { Actor, CommandContext } from '../../domain/event.ts';
 import type { NewMessage } from '../../domain/mailbox/decider.ts';
 import type { MessageSource } from '../../domain/mailbox/events.ts';
-import { receiveMessage } from '../../domain/message/intake.ts';
+import { receiveMessage, type Received } from '../../domain/message/intake.ts';
 import { outboundDecider } from '../../domain/outbound/decider.ts';
 import { outboundStream } from '../../domain/outbound/events.ts';
 import { OUTBOUND, type ResendKey } from '../../projections/resend-index.ts';
@@ -66,14 +65,26 @@ export class Deliverer {
   ) {}
 
   async receive(data: AsyncIterable<Uint8Array>, tx: Transaction): Promise<Outcome> {
-    const { transactionId, mailFrom, targets, clientAddress } = tx;
     const ctx = commandContext(tx.actor, this.runtime.origin);
-    const single = targets.length === 1 ? targets[0]!.rcptTo : undefined;
-    const trace = traceHeaders({ ...tx.trace, mailFrom, transactionId, date: new Date(ctx.now), ...(single && { recipient: single }) });
+    const single = tx.targets.length === 1 ? tx.targets[0]!.rcptTo : undefined;
+    const trace = traceHeaders({ ...tx.trace, mailFrom: tx.mailFrom, transactionId: tx.transactionId, date: new Date(ctx.now), ...(single && { recipient: single }) });
     const client = new ClientMessage(this.maxSize, trace.returnPath + trace.received);
     const { durable, ...stored } = await receiveMessage(this.runtime.storage.blobs, client.stored(data), { deferred: true });
-    const contentHash = client.contentHash;
+    let outcome: Outcome;
+    try {
+      outcome = await this.deliver(stored, client.contentHash, Buffer.byteLength(trace.returnPath), tx, ctx);
+    } catch (error) {
+      await durable().catch(() => {});
+      throw error;
+    }
+    // The appends wrote the blob in their commit; a resend appends nothing, and the blob must
+    // still be on disk before `250`.
+    await durable();
+    return outcome;
+  }
 
+  private async deliver(stored: Received, contentHash: string, start: number, tx: Transaction, ctx: CommandContext): Promise<Outcome> {
+    const { transactionId, mailFrom, targets, clientAddress } = tx;
     const lease = await this.guard.acquire(plan(targets, contentHash, mailFrom).map((p) => p.key), ctx.now);
     let position = 0;
     try {
@@ -87,13 +98,11 @@ export class Deliverer {
       if (remote.length) {
         const queueId = newId();
         const command = {
-          type: 'queue', queueId, blobId: stored.blobId, start: Buffer.byteLength(trace.returnPath), size: stored.size,
+          type: 'queue', queueId, blobId: stored.blobId, start, size: stored.size,
           mailFrom, recipients: remote, clientAddress, transactionId, contentHash,
         } as const;
         appends.push(this.runtime.handler.handle(outboundStream(queueId), outboundDecider, command, ctx, { blobs: [stored.blobId] }));
       }
-      // A resend may append nothing: the blob must still be on disk before `250`.
-      appends.push(durable.then(() => ({ position: 0 })));
       const results = await Promise.allSettled(appends);
       for (const r of results) if (r.status === 'fulfilled') position = Math.max(position, r.value.position);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -6,16 +6,20 @@ import type { BlobRef, BlobStore, PutOptions } from '../blob-store.ts';
 import { BlobLayout, type Manifest } from './blob-layout.ts';
 import { BlobUpload } from './blob-upload.ts';
 import { durably } from './commit.ts';
+import { HeldSeals } from './held-seals.ts';
 
 export class LmdbBlobStore implements BlobStore {
   readonly #layout: BlobLayout;
+  /** seals of deferred puts, held for the appends that name their blobs (the event store writes them) */
+  readonly held: HeldSeals;
 
   constructor(root: RootDatabase) {
     this.#layout = new BlobLayout(root);
+    this.held = new HeldSeals(root);
   }
 
   async put(source: AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<BlobRef> {
-    const upload = new BlobUpload(this.#layout, options.maxSize);
+    const upload = new BlobUpload(this.#layout, options.maxSize, this.held);
     try {
       for await (const piece of source) await upload.add(piece);
       return await upload.seal(options.deferred ?? false);

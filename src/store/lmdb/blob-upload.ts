@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BlobTooLarge, type BlobRef } from '../blob-store.ts';
 import { CHUNK_SIZE, type BlobLayout } from './blob-layout.ts';
 import { durably } from './commit.ts';
+import type { HeldSeals } from './held-seals.ts';
 
 // Chunk writes allowed in flight before the upload waits for the oldest: bounds the memory
 // one upload holds (16 x 64 KiB) while still letting many chunks share a commit.
@@ -27,6 +28,7 @@ export class BlobUpload {
   constructor(
     private readonly layout: BlobLayout,
     private readonly maxSize: number | undefined,
+    private readonly held: HeldSeals,
   ) {}
 
   /** Takes the next piece of content; throws BlobTooLarge as soon as the limit is passed. */
@@ -46,7 +48,7 @@ export class BlobUpload {
 
   /**
    * Ends the upload: the blob is durable (stored now, or already before) when this resolves;
-   * `deferred`, its last write is only queued, and the ref's `durable` tells when it lands.
+   * `deferred`, its last write is held for the append that names it (see held-seals.ts).
    */
   async seal(deferred = false): Promise<BlobRef> {
     if (!this.#started) return this.#sealSmall(deferred);
@@ -54,7 +56,11 @@ export class BlobUpload {
     await Promise.all(this.#writes.splice(0));
     const blobId = this.#hash.digest('hex');
     const manifest = { size: this.#size, chunkSize: CHUNK_SIZE, chunks: this.#chunks, uploadId: this.#id };
-    return this.#sealed(blobId, () => this.layout.seal(blobId, manifest), deferred);
+    return this.#sealed(blobId, () => {
+      // Written already, in this transaction or an earlier one: the seal is held for more than one append.
+      if (this.layout.manifests.get(blobId)?.uploadId === this.#id) return;
+      this.layout.seal(blobId, manifest);
+    }, deferred);
   }
 
   /** Drops everything written for this upload, once the writes still in flight have landed. */
@@ -78,16 +84,14 @@ export class BlobUpload {
     }, deferred);
   }
 
-  /** The sealing transaction, awaited, or queued with its outcome in the ref's `durable`. */
+  /** The sealing transaction, awaited, or held (`write` must then be safe to run again). */
   async #sealed(blobId: string, write: () => void, deferred: boolean): Promise<BlobRef> {
-    const durable = durably(this.layout.root.transaction(write)).then(() => undefined);
     if (!deferred) {
-      await durable;
+      await durably(this.layout.root.transaction(write));
       return { blobId, size: this.#size };
     }
-    // Handled here as well: the caller may fail before it gets to await it.
-    durable.catch(() => {});
-    return { blobId, size: this.#size, durable };
+    const seal = this.held.hold(blobId, write);
+    return { blobId, size: this.#size, durable: () => seal.durable() };
   }
 
   async #writeChunk(): Promise<void> {

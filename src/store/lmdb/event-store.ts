@@ -22,6 +22,7 @@ import {
 import { durably } from './commit.ts';
 import { EventIdConflict, InlineApplyFailed, MissingBlob, StoreClosed } from './errors.ts';
 import { EventLog, type Encoded } from './event-log.ts';
+import type { HeldSeal, HeldSeals } from './held-seals.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
 import { AppendSignal, LiveSubscription } from './subscription.ts';
 
@@ -29,6 +30,8 @@ type Appended = AppendResult & {
   readonly stored: boolean;
   /** as recorded, when the read models took them in the same commit */
   readonly records?: readonly RecordedEvent[];
+  /** held blob seals this append wrote */
+  readonly sealed?: readonly HeldSeal[];
 };
 
 export class LmdbEventStore implements EventStore {
@@ -39,11 +42,13 @@ export class LmdbEventStore implements EventStore {
   readonly #appending = new Set<Promise<unknown>>();
   /** the blobs' manifests (see blob-layout.ts): a blob is stored iff its manifest is */
   readonly #blobManifests: Database<unknown, string>;
+  readonly #held: HeldSeals | undefined;
   #inline: InlineApply | undefined;
   #closed = false;
 
-  constructor(root: RootDatabase) {
+  constructor(root: RootDatabase, held?: HeldSeals) {
     this.#root = root;
+    this.#held = held;
     this.#log = new EventLog(root);
     this.#blobManifests = root.openDB<unknown, string>('blobs', PLAIN_VALUES);
   }
@@ -101,6 +106,7 @@ export class LmdbEventStore implements EventStore {
     this.#appending.add(appending);
     try {
       const appended = await appending;
+      for (const seal of appended.sealed ?? []) seal.landed();
       if (appended.stored) this.#appended.ring(appended.records);
       return appended;
     } catch (error) {
@@ -125,6 +131,8 @@ export class LmdbEventStore implements EventStore {
     if (stored.some((position) => position !== undefined)) return this.#replayed(stream, events, stored);
     const actual = this.#log.streamRevision(stream, typeof expected === 'number' ? expected : expected === 'no-stream' ? -1 : undefined);
     if (!meets(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
+    // A deferred put's seal is written here, in this append's commit.
+    const sealed = this.#held?.writeIn(blobs);
     // Read inside this write: a blob sealed in an earlier commit, or earlier in this one, is seen.
     const missing = blobs.find((blobId) => !this.#blobManifests.doesExist(blobId));
     if (missing !== undefined) throw new MissingBlob(missing);
@@ -140,9 +148,9 @@ export class LmdbEventStore implements EventStore {
       } catch (error) {
         throw new InlineApplyFailed(error);
       }
-      return { stored: true, revision: actual + events.length, position, records };
+      return { stored: true, revision: actual + events.length, position, records, ...(sealed?.length && { sealed }) };
     }
-    return { stored: true, revision: actual + events.length, position };
+    return { stored: true, revision: actual + events.length, position, ...(sealed?.length && { sealed }) };
   }
 
   #replayed(stream: string, events: readonly DomainEvent[], positions: ReadonlyArray<number | undefined>): Appended {

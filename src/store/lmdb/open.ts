@@ -64,8 +64,8 @@ export async function openLmdbStorage(dataDir: string, options: LmdbStorageOptio
   });
   try {
     const origin = await settleMeta(root, path, options.origin, options.keepSchema ?? false);
-    const events = new LmdbEventStore(root);
     const blobs = new LmdbBlobStore(root);
+    const events = new LmdbEventStore(root, blobs.held);
     await blobs.sweepAbandonedUploads();
     let closing: Promise<void> | undefined;
     return {

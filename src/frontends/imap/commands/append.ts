@@ -26,8 +26,8 @@ export const append = command({
   async run(ctx, state, { name, flags, internalDate }) {
     const message = ctx.appended();
     const target = findMailbox(ctx.runtime.accounts, state.user.accountId, name, 'TryCreate');
-    // The blob's last write may still be on its way to disk: the append checks it is stored
-    // and shares its commit, so OK still waits for both.
+    // The blob's last write is held for the append, which makes it in its own commit; OK waits
+    // for both (`durable`).
     const { durable, ...received } = await message;
     if (received.size === 0) throw new ImapError('Cannot', 'An empty message cannot be stored');
     const cctx = ctx.commandContext();
@@ -42,7 +42,7 @@ export const append = command({
       cctx,
       { blobsDeferred: true },
     );
-    await durable;
+    await durable();
     await ctx.settle(appended.position);
     await claimed;
     return { code: `APPENDUID ${appended.uidValidity} ${appended.uids[0]}` };
