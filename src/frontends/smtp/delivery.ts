@@ -67,7 +67,8 @@ export class Deliverer {
   async receive(data: AsyncIterable<Uint8Array>, tx: Transaction): Promise<Outcome> {
     const ctx = commandContext(tx.actor, this.runtime.origin);
     const single = tx.targets.length === 1 ? tx.targets[0]!.rcptTo : undefined;
-    const trace = traceHeaders({ ...tx.trace, mailFrom: tx.mailFrom, transactionId: tx.transactionId, date: new Date(ctx.now), ...(single && { recipient: single }) });
+    const { mailFrom, transactionId } = tx;
+    const trace = traceHeaders({ ...tx.trace, mailFrom, transactionId, date: new Date(ctx.now), ...(single && { recipient: single }) });
     const client = new ClientMessage(this.maxSize, trace.returnPath + trace.received);
     const { durable, ...stored } = await receiveMessage(this.runtime.storage.blobs, client.stored(data), { deferred: true });
     let outcome: Outcome;
