@@ -30,8 +30,12 @@ export class DirectoryRecipients implements RecipientResolver {
       throw error;
     }
     if (!this.isLocalDomain(splitAddress(normalized).domain)) return { kind: 'remote' };
-    const base = this.directory.ownerOf(normalized) ? normalized : withoutTag(normalized);
-    if (!base || !this.directory.ownerOf(base)) return { kind: 'unknown' };
+    const exact = this.directory.ownerOf(normalized);
+    const base = exact ? normalized : withoutTag(normalized);
+    const owner = exact ?? (base ? this.directory.ownerOf(base) : undefined);
+    if (!base || !owner) return { kind: 'unknown' };
+    // A user or an alias is one account, already known; only a group is expanded.
+    if (owner.kind !== 'group') return { kind: 'local', accountIds: [owner.accountId] };
     return { kind: 'local', accountIds: this.directory.groupAccounts(base) };
   }
 
