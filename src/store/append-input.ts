@@ -44,9 +44,8 @@ export function checkAppendInput(
       throw new InvalidAppend(`${where}: event id ${event.meta.eventId} appears twice in the batch`);
     }
     ids.add(event.meta.eventId);
-    // The walk that names the offending path runs only when the quick one finds something.
-    if (!isPlainData(event.data, 0)) checkPlainData(event.data, `${where} (${event.type}): data`, 0);
-    if (!isPlainData(event.meta, 0)) checkPlainData(event.meta, `${where} (${event.type}): meta`, 0);
+    checkPlainData(event.data, `${where} (${event.type}): data`);
+    checkPlainData(event.meta, `${where} (${event.type}): meta`);
   });
 }
 
@@ -65,78 +64,55 @@ function checkExpectedRevision(expected: unknown): void {
   );
 }
 
+/** Where a value that is not plain data sits (keys and indexes from the top), and what it is. */
+type NotPlain = { at: (string | number)[]; what: string };
+
 /**
  * Plain data is null, booleans, finite numbers, strings, arrays of plain data and objects with
  * the plain Object prototype. An undefined property is allowed (dropped, as JSON does);
- * undefined inside an array is not, as JSON would turn it into null.
+ * undefined inside an array is not, as JSON would turn it into null. The path is built only on
+ * the way back from a failure: most events pass, and a string per value would cost more than the walk.
  */
-function checkPlainData(value: unknown, path: string, depth: number): void {
+function findNotPlain(value: unknown, depth: number): NotPlain | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
     case 'undefined':
-      return;
+      return undefined;
     case 'number':
-      if (!Number.isFinite(value)) throw notPlain(path, `${value}, which JSON cannot hold`);
-      return;
+      return Number.isFinite(value) ? undefined : { at: [], what: `${value}, which JSON cannot hold` };
     case 'object':
       break;
     default:
-      throw notPlain(path, `a ${typeof value}`);
+      return { at: [], what: `a ${typeof value}` };
   }
-  if (value === null) return;
-  if (depth >= MAX_DEPTH) throw notPlain(path, `nested more than ${MAX_DEPTH} levels deep (a cycle?)`);
+  if (value === null) return undefined;
+  if (depth >= MAX_DEPTH) return { at: [], what: `nested more than ${MAX_DEPTH} levels deep (a cycle?)` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item === undefined) throw notPlain(`${path}[${i}]`, 'undefined (or a hole), which JSON turns into null');
-      checkPlainData(item, `${path}[${i}]`, depth + 1);
+      const found = item === undefined ? { at: [], what: 'undefined (or a hole), which JSON turns into null' } : findNotPlain(item, depth + 1);
+      if (found) return (found.at.unshift(i), found);
     }
-    return;
+    return undefined;
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
-    throw notPlain(path, `a ${value.constructor?.name || 'object with a custom prototype'}`);
+    return { at: [], what: `a ${value.constructor?.name || 'object with a custom prototype'}` };
   }
   const packed = packedSummaryOf(value) !== undefined;
   for (const key of Object.keys(value)) {
     // A summary a store read back (or encoded already) was checked when first stored.
     if (packed && key === 'summary') continue;
-    checkPlainData(Reflect.get(value, key), `${path}.${key}`, depth + 1);
+    const found = findNotPlain(Reflect.get(value, key), depth + 1);
+    if (found) return (found.at.unshift(key), found);
   }
+  return undefined;
 }
 
-/** checkPlainData's rules, without building a path for every value (most events pass). */
-function isPlainData(value: unknown, depth: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  if (depth >= MAX_DEPTH) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (item === undefined || !isPlainData(item, depth + 1)) return false;
-    }
-    return true;
-  }
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  const packed = packedSummaryOf(value) !== undefined;
-  for (const key of Object.keys(value)) {
-    if (packed && key === 'summary') continue;
-    if (!isPlainData(Reflect.get(value, key), depth + 1)) return false;
-  }
-  return true;
+function checkPlainData(value: unknown, path: string): void {
+  const found = findNotPlain(value, 0);
+  if (found) throw notPlain(path + found.at.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join(''), found.what);
 }
 
 function notPlain(path: string, what: string): InvalidAppend {
