@@ -13,7 +13,7 @@ import { loadConfig } from '../src/frontends/config.ts';
 import { commandContext } from '../src/frontends/context.ts';
 import { tempDir } from '../test/helpers/runtime.ts';
 import { treeCpuSeconds } from './cpu.ts';
-import { postfixMissing, startPostfix } from './smtp-postfix.ts';
+import { postfixMissing, startPostfix, type Postfix } from './smtp-postfix.ts';
 
 const SESSIONS = 10;
 const SAMPLES = 20;
@@ -27,6 +27,8 @@ const PER_SAMPLE = Number(process.env.BENCH_MESSAGES_PER_SAMPLE ?? 150);
  */
 const WARM_UP_PER_SAMPLE = Number(process.env.SMTP_BENCH_WARM_UP ?? 300);
 const RCPT = 'bob@example.test';
+/** How many times both servers take the measured load in turn (`SMTP_BENCH_ROUNDS`). */
+const ROUNDS = Number(process.env.SMTP_BENCH_ROUNDS ?? 3);
 const SERVER = fileURLToPath(new URL('../test/smtp/fixtures/serve.ts', import.meta.url));
 
 /** Corpus messages at evenly spaced size quantiles, written as files for smtp-source -F. */
@@ -75,7 +77,11 @@ function load(port: number, files: readonly string[], mode: Mode, serverPid: num
   return { messages: files.length * perSample, seconds, cpuSeconds: treeCpuSeconds(serverPid) - cpuBefore };
 }
 
-async function postlog(files: readonly string[], greetingPassHours: number): Promise<{ runs: Record<Mode, Run>; stored: number }> {
+/** A server under load: where it listens, the process whose tree's CPU is counted, and its end. */
+type Server = { port: number; pid: number; stop(): Promise<string> };
+
+/** postlog's SMTP listener on a fresh data directory; `stop` says how many messages its INBOX holds. */
+async function startPostlog(greetingPassHours: number): Promise<Server> {
   const dir = tempDir('postlog-bench-smtp-');
   const config = loadConfig(undefined, { POSTLOG_DOMAINS: 'example.test' });
   const setup = await openRuntime(dir.path, { follow: true, config });
@@ -90,28 +96,60 @@ async function postlog(files: readonly string[], greetingPassHours: number): Pro
     env: { ...process.env, FIXTURE_RESEND_WINDOW_HOURS: '0', FIXTURE_GREETING_PASS_HOURS: String(greetingPassHours) },
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
-  try {
-    const port = (JSON.parse(line) as { smtp: number }).smtp;
-    load(port, files, 'reuse', child.pid!, WARM_UP_PER_SAMPLE);
-    const runs = { reuse: load(port, files, 'reuse', child.pid!), connect: load(port, files, 'connect', child.pid!) };
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-    const check = await openRuntime(dir.path, { config });
-    const inbox = await check.mail.mailbox(bob, 'INBOX');
-    const stored = check.mailboxes.status(inbox.mailboxId)?.messages ?? 0;
-    await check.close();
-    return { runs, stored };
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    dir.remove();
-  }
+  return {
+    port: (JSON.parse(line) as { smtp: number }).smtp,
+    pid: child.pid!,
+    async stop() {
+      try {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+        const check = await openRuntime(dir.path, { config });
+        const inbox = await check.mail.mailbox(bob, 'INBOX');
+        const stored = check.mailboxes.status(inbox.mailboxId)?.messages ?? 0;
+        await check.close();
+        return `${stored} messages in the INBOX afterwards`;
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        dir.remove();
+      }
+    },
+  };
 }
 
 const rate = (r: Run) => r.messages / r.seconds;
 const cpuPerMessage = (r: Run) => (r.cpuSeconds * 1000) / r.messages;
 const show = (r: Run) =>
   `${rate(r).toFixed(0).padStart(6)} messages/s (${r.messages} in ${r.seconds.toFixed(2)} s), server CPU ${cpuPerMessage(r).toFixed(2)} ms/message`;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** Runs of one server and mode taken together: every message over every second. */
+const pooled = (runs: readonly Run[]): Run => ({
+  messages: runs.reduce((a, r) => a + r.messages, 0),
+  seconds: runs.reduce((a, r) => a + r.seconds, 0),
+  cpuSeconds: runs.reduce((a, r) => a + r.cpuSeconds, 0),
+});
+
+/**
+ * Both servers are up at once and take the load in turns, round after round, so that each
+ * ratio compares runs made a few seconds apart: on a shared machine the rate one server reaches
+ * moves by a fifth from one minute to the next, and two servers measured minutes apart compare
+ * the machine's moods as much as the servers.
+ */
+function rounds(servers: readonly { label: string; server: Server }[], files: readonly string[]): Map<string, Record<Mode, Run[]>> {
+  const runs = new Map(servers.map(({ label }) => [label, { reuse: [], connect: [] } as Record<Mode, Run[]>]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    // The one that goes first alternates.
+    const order = round % 2 ? servers : [...servers].reverse();
+    for (const mode of MODES) {
+      for (const { label, server } of order) {
+        const run = load(server.port, files, mode, server.pid);
+        runs.get(label)![mode].push(run);
+        console.log(`round ${round} ${label.padEnd(23)} ${mode.padEnd(8)} ${show(run)}`);
+      }
+    }
+  }
+  return runs;
+}
 
 async function main(): Promise<void> {
   const work = tempDir('postlog-bench-smtp-corpus-');
@@ -121,48 +159,64 @@ async function main(): Promise<void> {
     console.log(`corpus: ${corpus} SpamAssassin messages (median ${medianBytes} bytes); ${SAMPLES} samples at its size quantiles, mean ${mean} bytes`);
     console.log(`load: smtp-source, ${SESSIONS} concurrent sessions, each sample ${PER_SAMPLE} times (${SAMPLES * PER_SAMPLE} messages per run)`);
     console.log('reuse: many messages per connection (-d); connect: a connection per message');
-    console.log(`each server first takes every sample ${WARM_UP_PER_SAMPLE} times, unmeasured (${SAMPLES * WARM_UP_PER_SAMPLE} messages more in its store)\n`);
-
-    // postlog greets after a pause that catches early talkers (100 ms), which a client that once
-    // waited for it skips for a day; Postfix's smtpd greets at once. Both are measured: as
-    // shipped, and with every connection waiting, as for clients never seen before.
-    const settings = [
-      { label: 'postlog', passHours: 24 },
-      { label: 'postlog, every greeting paused', passHours: 0 },
-    ];
-    const ours: { label: string; runs: Record<Mode, Run> }[] = [];
-    for (const { label, passHours } of settings) {
-      const run = await postlog(files, passHours);
-      ours.push({ label, runs: run.runs });
-      for (const mode of MODES) console.log(`${label.padEnd(31)} ${mode.padEnd(8)} ${show(run.runs[mode])}`);
-      console.log(`${''.padEnd(31)} ${run.stored} messages in the INBOX afterwards`);
-    }
+    console.log(`each server first takes every sample ${WARM_UP_PER_SAMPLE} times, unmeasured (${SAMPLES * WARM_UP_PER_SAMPLE} messages more in its store)`);
+    console.log(`then ${ROUNDS} rounds, in each of which the servers take the same load in turn\n`);
 
     const missing = postfixMissing();
-    if (missing) {
-      console.log(`postfix   not run: ${missing}`);
-      return;
-    }
-    chmodSync(work.path, 0o755); // the postfix user works inside it
-    const postfix = startPostfix(join(work.path, 'postfix'), 20000 + Math.floor(Math.random() * 20000));
+    const servers: { label: string; server: Server }[] = [];
+    let postfix: Postfix | undefined;
     try {
+      servers.push({ label: 'postlog', server: await startPostlog(24) });
+      if (missing) console.log(`postfix   not run: ${missing}`);
+      else {
+        chmodSync(work.path, 0o755); // the postfix user works inside it
+        postfix = startPostfix(join(work.path, 'postfix'), 20000 + Math.floor(Math.random() * 20000));
+        await new Promise((r) => setTimeout(r, 1000));
+        const queued = postfix;
+        servers.push({
+          label: 'postfix',
+          server: { port: postfix.port, pid: postfix.masterPid(), stop: async () => `${queued.queued()} messages on the hold queue afterwards (Postfix ${queued.version})` },
+        });
+      }
+      for (const { server } of servers) load(server.port, files, 'reuse', server.pid, WARM_UP_PER_SAMPLE);
+      const runs = rounds(servers, files);
       await new Promise((r) => setTimeout(r, 1000));
-      const master = postfix.masterPid();
-      load(postfix.port, files, 'reuse', master, WARM_UP_PER_SAMPLE);
-      const theirs = { reuse: load(postfix.port, files, 'reuse', master), connect: load(postfix.port, files, 'connect', master) };
-      await new Promise((r) => setTimeout(r, 1000));
-      for (const mode of MODES) console.log(`${'postfix'.padEnd(31)} ${mode.padEnd(8)} ${show(theirs[mode])}`);
-      console.log(`${''.padEnd(31)} ${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`);
       console.log('');
-      for (const { label, runs } of ours) {
+      for (const { label, server } of servers) {
+        for (const mode of MODES) console.log(`${label.padEnd(31)} ${mode.padEnd(8)} ${show(pooled(runs.get(label)![mode]))}`);
+        console.log(`${''.padEnd(31)} ${await server.stop()}`);
+      }
+      servers.length = 0;
+      if (postfix) {
+        console.log('');
         for (const mode of MODES) {
-          const speed = (rate(runs[mode]) / rate(theirs[mode])).toFixed(2);
-          const cpu = (cpuPerMessage(runs[mode]) / cpuPerMessage(theirs[mode])).toFixed(2);
-          console.log(`ratio ${label} / postfix, ${mode}: ${speed} (CPU per message ${cpu}x)`);
+          const ours = runs.get('postlog')![mode];
+          const theirs = runs.get('postfix')![mode];
+          const speed = ours.map((r, i) => rate(r) / rate(theirs[i]!));
+          const cpu = ours.map((r, i) => cpuPerMessage(r) / cpuPerMessage(theirs[i]!));
+          console.log(
+            `ratio postlog / postfix, ${mode}: ${median(speed).toFixed(2)}, the median of rounds ${speed.map((x) => x.toFixed(2)).join(', ')} ` +
+              `(CPU per message ${median(cpu).toFixed(2)}x)`,
+          );
         }
       }
+      postfix?.stop();
+      postfix = undefined;
+
+      // postlog greets after a pause that catches early talkers (100 ms), which a client that
+      // once waited for it skips for a day; Postfix's smtpd greets at once. The rounds above
+      // measure postlog as shipped; here, once, with every connection waiting, as for clients
+      // never seen before.
+      const paused = await startPostlog(0);
+      servers.push({ label: 'paused', server: paused });
+      load(paused.port, files, 'reuse', paused.pid, WARM_UP_PER_SAMPLE);
+      console.log('');
+      for (const mode of MODES) console.log(`${'postlog, every greeting paused'.padEnd(31)} ${mode.padEnd(8)} ${show(load(paused.port, files, mode, paused.pid))}`);
+      servers.length = 0;
+      console.log(`${''.padEnd(31)} ${await paused.stop()}`);
     } finally {
-      postfix.stop();
+      for (const { server } of servers) await server.stop().catch(() => '');
+      postfix?.stop();
     }
   } finally {
     work.remove();
