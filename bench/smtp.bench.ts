@@ -13,7 +13,7 @@ import { loadConfig } from '../src/frontends/config.ts';
 import { commandContext } from '../src/frontends/context.ts';
 import { tempDir } from '../test/helpers/runtime.ts';
 import { treeCpuSeconds } from './cpu.ts';
-import { postfixMissing, startPostfix, type Postfix } from './smtp-postfix.ts';
+import { postfixMissing, startPostfix } from './smtp-postfix.ts';
 
 const SESSIONS = 10;
 const SAMPLES = 20;
@@ -102,9 +102,11 @@ async function startPostlog(greetingPassHours: number): Promise<Server> {
   let stopped: Promise<string> | undefined;
   const stop = async (): Promise<string> => {
     try {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       const check = await openRuntime(dir.path, { config });
       const inbox = await check.mail.mailbox(bob, 'INBOX');
       const stored = check.mailboxes.status(inbox.mailboxId)?.messages ?? 0;
@@ -116,6 +118,27 @@ async function startPostlog(greetingPassHours: number): Promise<Server> {
     }
   };
   return { port: (JSON.parse(line) as { smtp: number }).smtp, pid: child.pid!, stop: () => (stopped ??= stop()) };
+}
+
+/** A throwaway Postfix accepting into its hold queue; `stop` says how many messages it holds. */
+async function postfixServer(base: string): Promise<Server> {
+  const postfix = startPostfix(base, 20000 + Math.floor(Math.random() * 20000));
+  let stopped: Promise<string> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        return `${postfix.queued()} messages on the hold queue afterwards (Postfix ${postfix.version})`;
+      } finally {
+        postfix.stop();
+      }
+    })());
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    return { port: postfix.port, pid: postfix.masterPid(), stop };
+  } catch (error) {
+    await stop().catch(() => '');
+    throw error;
+  }
 }
 
 const rate = (r: Run) => r.messages / r.seconds;
@@ -165,19 +188,12 @@ async function main(): Promise<void> {
 
     const missing = postfixMissing();
     const servers: { label: string; server: Server }[] = [];
-    let postfix: Postfix | undefined;
     try {
       servers.push({ label: 'postlog', server: await startPostlog(24) });
       if (missing) console.log(`postfix   not run: ${missing}`);
       else {
         chmodSync(work.path, 0o755); // the postfix user works inside it
-        postfix = startPostfix(join(work.path, 'postfix'), 20000 + Math.floor(Math.random() * 20000));
-        await new Promise((r) => setTimeout(r, 1000));
-        const queued = postfix;
-        servers.push({
-          label: 'postfix',
-          server: { port: postfix.port, pid: postfix.masterPid(), stop: async () => `${queued.queued()} messages on the hold queue afterwards (Postfix ${queued.version})` },
-        });
+        servers.push({ label: 'postfix', server: await postfixServer(join(work.path, 'postfix')) });
       }
       for (const { server } of servers) load(server.port, files, 'reuse', server.pid, WARM_UP_PER_SAMPLE);
       const runs = rounds(servers, files);
@@ -188,7 +204,7 @@ async function main(): Promise<void> {
         console.log(`${''.padEnd(31)} ${await server.stop()}`);
       }
       servers.length = 0;
-      if (postfix) {
+      if (runs.has('postfix')) {
         console.log('');
         for (const mode of MODES) {
           const ours = runs.get('postlog')![mode];
@@ -201,8 +217,6 @@ async function main(): Promise<void> {
           );
         }
       }
-      postfix?.stop();
-      postfix = undefined;
 
       // postlog greets after a pause that catches early talkers (100 ms), which a client that
       // once waited for it skips for a day; Postfix's smtpd greets at once. The rounds above
@@ -217,7 +231,6 @@ async function main(): Promise<void> {
       console.log(`${''.padEnd(31)} ${await paused.stop()}`);
     } finally {
       for (const { server } of servers) await server.stop().catch(() => '');
-      postfix?.stop();
     }
   } finally {
     work.remove();
