@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { durably } from '../../store/lmdb/commit.ts';
+import { KEYS } from '../../store/lmdb/key-encoder.ts';
 
 /** What a selected mailbox needs of the cursors (an in-memory stand-in in unit tests). */
 export interface RecentClaims {
@@ -32,7 +33,7 @@ export class RecentCursors implements RecentClaims {
   static open(dataDir: string): RecentCursors {
     // Event-turn batching off, as for the log: with it, a failed commit crashes Node (see open.ts).
     const root = open(join(dataDir, 'imap-recent.mdb'), { overlappingSync: true, eventTurnBatching: false });
-    return new RecentCursors(root, root.openDB<number, string>('cursors', {}));
+    return new RecentCursors(root, root.openDB<number, string>('cursors', KEYS));
   }
 
   claimed(mailboxId: string): number {

@@ -7,6 +7,7 @@
 import type { Database, RootDatabase } from 'lmdb';
 import { BlobNotFound } from '../blob-store.ts';
 import { CorruptBlob } from './errors.ts';
+import { KEYS } from './key-encoder.ts';
 import { PLAIN_VALUES } from './plain-values.ts';
 
 export const CHUNK_SIZE = 64 * 1024;
@@ -23,7 +24,7 @@ export class BlobLayout {
 
   constructor(readonly root: RootDatabase) {
     this.manifests = root.openDB<Manifest, string>('blobs', PLAIN_VALUES);
-    this.chunks = root.openDB<Buffer, [string, number]>('blobChunks', { encoding: 'binary' });
+    this.chunks = root.openDB<Buffer, [string, number]>('blobChunks', { ...KEYS, encoding: 'binary' });
     this.uploads = root.openDB<UploadMarker, string>('blobUploads', PLAIN_VALUES);
   }
 

@@ -5,6 +5,7 @@
 import { asBinary, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import type { DomainEvent } from '../../domain/event.ts';
 import { CorruptRecord, type RecordedEvent } from '../event-store.ts';
+import { KEYS } from './key-encoder.ts';
 import { recordEncoder, recordedAt, type StoredRecord } from './record-codec.ts';
 
 /** Records encoded ahead of their write (see EventLog.encode). */
@@ -28,10 +29,10 @@ export class EventLog {
   constructor(root: RootDatabase) {
     this.#root = root;
     // lmdb-js takes `encoder` on sub-databases too; its typings list it for the root only.
-    const events: DatabaseOptions & { encoder: typeof recordEncoder } = { encoder: recordEncoder };
+    const events: DatabaseOptions & { encoder: typeof recordEncoder } = { ...KEYS, encoder: recordEncoder };
     this.#events = root.openDB<unknown, number>('events', events);
-    this.#streams = root.openDB<number, [string, number]>('streams', { encoding: 'ordered-binary' });
-    this.#eventIds = root.openDB<number, string>('eventIds', { encoding: 'ordered-binary' });
+    this.#streams = root.openDB<number, [string, number]>('streams', { ...KEYS, encoding: 'ordered-binary' });
+    this.#eventIds = root.openDB<number, string>('eventIds', { ...KEYS, encoding: 'ordered-binary' });
   }
 
   /** position of the last event, 0 when the log is empty */

@@ -8,6 +8,7 @@ import { IncompatibleSchema } from '../event-store.ts';
 import { LmdbBlobStore } from './blob-store.ts';
 import { durably } from './commit.ts';
 import { LmdbEventStore } from './event-store.ts';
+import { KEYS } from './key-encoder.ts';
 
 /**
  * Version of the on-disk layout written by this code; bump it with a migration. An older postlog
@@ -87,7 +88,7 @@ export async function openLmdbStorage(dataDir: string, options: LmdbStorageOptio
 
 /** Refuses a data directory written by a newer postlog; records schema and origin. */
 async function settleMeta(root: RootDatabase, path: string, origin: string | undefined, keepSchema: boolean): Promise<string> {
-  const meta = root.openDB<unknown, string>('meta', {});
+  const meta = root.openDB<unknown, string>('meta', KEYS);
   const found = meta.get(META_SCHEMA);
   if (typeof found === 'number' && found > STORAGE_SCHEMA) throw new IncompatibleSchema(found, STORAGE_SCHEMA, path);
   if (found !== undefined && typeof found !== 'number') {
