@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { validate, version } from 'uuid';
-import { newId } from './ids.ts';
+import { connectionId, newId } from './ids.ts';
 
 describe('newId', () => {
   it('gives distinct version 7 UUIDs that sort in the order they were made, across pool refills', () => {
@@ -21,5 +21,14 @@ describe('newId', () => {
     const id = newId();
     const msecs = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
     assert.ok(msecs >= before && msecs <= Date.now() + 1, `${msecs} not near ${before}`);
+  });
+});
+
+describe('connectionId', () => {
+  it('gives distinct ids of 16 base-32 digits, every digit in use, across pool refills', () => {
+    const ids = Array.from({ length: 20_000 }, () => connectionId());
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(ids.every((id) => /^[0-9a-v]{16}$/.test(id)));
+    assert.equal(new Set(ids.join('')).size, 32);
   });
 });

@@ -162,6 +162,34 @@ describe('awkward clients', () => {
     await stillServing(h);
   });
 
+  it('lets a connection go once it has answered QUIT, though the client keeps its end open', async () => {
+    // Clients that never close their end would otherwise hold their address's connection slots.
+    const lingering = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const socket = connect({ port: h.ports.smtp, host: '127.0.0.1', allowHalfOpen: true });
+        socket.on('error', () => {});
+        let text = '';
+        socket.setEncoding('utf8');
+        const seen = (pattern: RegExp) =>
+          new Promise<void>((resolve) => {
+            const check = () => pattern.test(text) && (socket.off('data', onData), resolve());
+            const onData = (chunk: string) => ((text += chunk), check());
+            socket.on('data', onData);
+            check();
+          });
+        await seen(/^220 /m);
+        socket.write('QUIT\r\n');
+        await seen(/^221 /m);
+        return socket;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const next = await Dialog.open(h.ports.smtp);
+    assert.equal(next.greeting.code, 220);
+    next.dialog.close();
+    for (const socket of lingering) socket.destroy();
+  });
+
   it('closes an idle connection with 421', async () => {
     const { dialog } = await Dialog.open(h.ports.smtp);
     await dialog.send('EHLO client.example');

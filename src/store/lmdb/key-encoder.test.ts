@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { open } from 'lmdb';
+import { open, type Key as StoredKey } from 'lmdb';
 import { writeKey as writeOrderedKey } from 'ordered-binary';
 import { tempDir } from '../../../test/store/temp-storage.ts';
 import { KEYS } from './key-encoder.ts';
@@ -49,16 +49,16 @@ describe('LMDB key encoder', () => {
     const { dir, remove } = tempDir();
     const root = open(join(dir, 'keys.mdb'), { maxDbs: 4 });
     try {
-      const keys = fc.sample(fc.oneof(fc.string({ minLength: 1, maxLength: 50 }), fc.tuple(fc.string({ minLength: 1 }), fc.integer())), 300);
-      const ours = root.openDB<number, Key>('ours', KEYS);
-      const plain = root.openDB<number, Key>('plain', {});
+      const keys: StoredKey[] = fc.sample(fc.oneof(fc.string({ minLength: 1, maxLength: 50 }), fc.tuple(fc.string({ minLength: 1 }), fc.integer())), 300);
+      const ours = root.openDB<number, StoredKey>('ours', KEYS);
+      const plain = root.openDB<number, StoredKey>('plain', {});
       await root.transaction(() => {
         keys.forEach((k, i) => {
           ours.putSync(k, i);
           plain.putSync(k, i);
         });
       });
-      const again = { ours: root.openDB<number, Key>('plain', KEYS), plain: root.openDB<number, Key>('ours', {}) };
+      const again = { ours: root.openDB<number, StoredKey>('plain', KEYS), plain: root.openDB<number, StoredKey>('ours', {}) };
       assert.deepEqual([...again.ours.getKeys()], [...plain.getKeys()]);
       assert.deepEqual([...again.plain.getKeys()], [...ours.getKeys()]);
       for (const k of keys) assert.equal(again.plain.get(k), ours.get(k));
