@@ -2,7 +2,7 @@
 // sender, recipient, destination): how a resend after a lost `250` is recognised and not
 // delivered twice, across restarts. Entries are dropped once older than RETENTION_HOURS of
 // log time, so the index stays the size of a few days of mail.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database } from 'lmdb';
 import type { MailboxInitialized, MessageAppended } from '../domain/mailbox/events.ts';
 import type { OutboundQueued } from '../domain/outbound/events.ts';
@@ -27,7 +27,8 @@ export type DeliveryRecord = Readonly<{ at: string; transactionId: string }>;
 /** One fixed-size LMDB key whatever the length of the addresses. */
 export function resendDigest(key: ResendKey): string {
   const parts = [key.contentHash, key.mailFrom, key.rcptTo, key.destination];
-  return createHash('sha256').update(parts.join('\0')).digest('base64url');
+  // One call, not a Hash object: Node looks the algorithm up for each object it makes.
+  return hash('sha256', parts.join('\0'), 'base64url');
 }
 
 /** "2026-05-19T10" — entries expire by the hour. */

@@ -2,7 +2,7 @@
 // the same SMTP transaction delivered to an account separately on two stores (an outage, a
 // failover) gets the same emailId on both, so a merge keeps one copy and its POP3 UIDL and
 // RFC 8474 EMAILID stay what each side's clients already saw.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { MessageSource } from './events.ts';
 
 type Delivery = Extract<MessageSource, { kind: 'delivery' }>;
@@ -14,5 +14,5 @@ type Delivery = Extract<MessageSource, { kind: 'delivery' }>;
  */
 export function deliveryEmailId(accountId: string, source: Delivery, blobId: string): string {
   const identity = JSON.stringify(['delivery', source.transactionId, accountId, source.contentHash ?? blobId]);
-  return `d${createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32)}`;
+  return `d${hash('sha256', identity, 'hex').slice(0, 32)}`;
 }

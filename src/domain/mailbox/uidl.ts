@@ -1,7 +1,7 @@
 // The POP3 unique-id of each message in a maildrop, derived from the message's own identity
 // (its emailId, and the event that placed the copy) — never from a UID or UIDVALIDITY — so a
 // rebuild, a renumbering, a merge or a move out and back never makes a client download again.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What the rule reads of a message: the email it is a copy of, and the event that placed it. */
 export type Placement = Readonly<{ emailId: string; placedBy: string }>;
@@ -11,7 +11,7 @@ const PRINTABLE = /^[\x21-\x7e]{1,70}$/;
 /** Room left for a suffix (".xxxxxxxx" up to ".xxxxxxxxxxxxxxxx.nn") on a bare id. */
 const MAX_BASE = 48;
 
-const hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const hex = (text: string) => hash('sha256', text, 'hex');
 
 /** The emailId itself when it is a valid unique-id short enough to take a suffix, else a hash of it. */
 export function uidlBase(emailId: string): string {

@@ -2,7 +2,7 @@
 // the sender of a message that failed (action=failed) or is still being retried
 // (action=delayed). Built from the queue item's state alone, so building it again after a
 // crash gives the same bytes, which is how a second copy is recognised and not delivered.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { OutboundItem, RecipientState } from './state.ts';
 
 export type DsnKind = 'failure' | 'delay';
@@ -53,7 +53,7 @@ function humanText(input: DsnInput): string {
 /** A stable id for this report: the same item, kind and recipients give the same id. */
 export function dsnId(input: Pick<DsnInput, 'kind' | 'item' | 'recipients'>): string {
   const parts = [input.kind, input.item.queueId, ...input.recipients.map((r) => r.address)];
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 24);
+  return hash('sha256', parts.join('\0'), 'hex').slice(0, 24);
 }
 
 export function buildDsn(input: DsnInput): string {
