@@ -157,6 +157,15 @@ export class ProjectionRunner extends EventEmitter<RunnerEvents> {
     return this.until(position, true);
   }
 
+  /**
+   * Resolves once every projection, the deferred ones too, has applied the log up to `position`,
+   * in the deferred ones' own time: unlike `settle`, it does not hurry their batch. Only for a
+   * runner that follows the log (a server's); another brings them up only when settled or stopped.
+   */
+  reached(position: number): Promise<void> {
+    return this.until(position, true);
+  }
+
   private until(position: number, all: boolean): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const entries = all ? this.entries : this.live;

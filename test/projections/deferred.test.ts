@@ -36,6 +36,18 @@ describe('deferred read models (history, audit)', () => {
     });
   });
 
+  it('are reached in their own time by a runner that follows the log', async () => {
+    await withTempRuntime(async (runtime) => {
+      const ctx = userContext(runtime);
+      const accountId = await runtime.mail.createAccount('own-time@example.test', ctx);
+      const inbox = (await runtime.mail.mailbox(accountId, 'INBOX')).mailboxId;
+      const appended = await runtime.mail.append(inbox, [newMessage()], ctx);
+      assert.equal(history(runtime).emailIdAt(inbox, appended.uids[0]!), undefined);
+      await runtime.runner.reached(appended.position);
+      assert.equal(history(runtime).emailIdAt(inbox, appended.uids[0]!), appended.emailIds[0]);
+    });
+  });
+
   it('are brought up to date when a process that does not follow the log closes (the CLI)', async () => {
     const dir = tempDir();
     try {

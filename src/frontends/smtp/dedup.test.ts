@@ -4,14 +4,15 @@ import { ResendGuard } from './dedup.ts';
 import type { DeliveryRecord, ResendIndex, ResendKey } from '../../projections/resend-index.ts';
 import { resendDigest } from '../../projections/resend-index.ts';
 
-/** An index fed by hand, and a runner that is always caught up unless told to lag. */
+/** An index fed by hand; a runner that is caught up once hurried (settle), and not before. */
 function fixture(windowMs = 24 * 3600_000) {
   const seen = new Map<string, DeliveryRecord>();
   const index = { delivered: (k: ResendKey) => seen.get(resendDigest(k)) } as ResendIndex;
   const waited: number[] = [];
-  const runner = { settle: async (p: number) => void waited.push(p) };
+  const followed: number[] = [];
+  const runner = { settle: async (p: number) => void waited.push(p), reached: (p: number) => (followed.push(p), new Promise<void>(() => {})) };
   const record = (k: ResendKey, at: string) => seen.set(resendDigest(k), { at, transactionId: 't' });
-  return { guard: new ResendGuard(index, runner, windowMs), record, waited };
+  return { guard: new ResendGuard(index, runner, windowMs), record, waited, followed };
 }
 
 const key = (rcptTo: string): ResendKey => ({ contentHash: 'h', mailFrom: 'a@x', rcptTo, destination: 'acc' });
@@ -42,6 +43,19 @@ describe('resend guard', () => {
     assert.deepEqual(lease.resent, [key('b@y')]);
     assert.equal(waited.at(-1), 42, 'checked only once the index had applied the first delivery');
     lease.release(0);
+  });
+
+  it('lets the index take a delivery in its own batch, hurrying it only for a resend of that message', async () => {
+    const { guard, waited, followed } = fixture();
+    const lease = await guard.acquire([key('d@y')], now);
+    lease.release(7);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(followed, [7]);
+    assert.deepEqual(waited, [], 'a delivery alone does not make the deferred read models apply at once');
+    // Before the index has it, a second copy of the same message must see it: then it hurries.
+    const resend = await guard.acquire([key('d@y')], now);
+    assert.deepEqual(waited, [7]);
+    resend.release(0);
   });
 
   it('is off with a window of 0', async () => {

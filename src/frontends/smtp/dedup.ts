@@ -23,7 +23,7 @@ export class ResendGuard {
 
   constructor(
     private readonly index: ResendIndex,
-    private readonly runner: Pick<ProjectionRunner, 'settle'>,
+    private readonly runner: Pick<ProjectionRunner, 'settle' | 'reached'>,
     /** 0 turns resend recognition off */
     private readonly windowMs: number,
   ) {}
@@ -65,7 +65,10 @@ export class ResendGuard {
 
   private remember(digest: string, position: number): void {
     this.unindexed.set(digest, Math.max(position, this.unindexed.get(digest) ?? 0));
-    this.runner.settle(position).then(
+    // In the index's own time: hurrying it (settle) after every delivery would apply the deferred
+    // read models append by append, in the appends' commits, which their batches exist to avoid.
+    // Only a resend of this very message (acquire, above) needs it sooner.
+    this.runner.reached(position).then(
       () => {
         if ((this.unindexed.get(digest) ?? 0) <= position) this.unindexed.delete(digest);
       },
