@@ -7,6 +7,9 @@ export function plainAddress(address: string): string {
   return mapped ? mapped[1]! : address;
 }
 
+/** client addresses whose answer is kept (all are forgotten when full) */
+const REMEMBERED = 4096;
+
 export function trustedNetworks(cidrs: readonly string[]): (address: string) => boolean {
   const list = new BlockList();
   for (const cidr of cidrs) {
@@ -31,4 +34,3 @@ export function trustedNetworks(cidrs: readonly string[]): (address: string) => 
   };
 }
 
-const REMEMBERED = 4096;

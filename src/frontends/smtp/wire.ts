@@ -1,6 +1,7 @@
 // smtp-server with our enhanced status codes: a reply text that starts with one ("5.7.1 relay
 // access denied") is sent as is, instead of getting the library's guess from the reply code
-// (which would answer 554 with 5.6.0 and 552 with 5.2.2).
+// (which would answer 554 with 5.6.0 and 552 with 5.2.2). Also the library's connection
+// handling, where it differs: the greeting pause, connection ids, and closing a finished socket.
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type net from 'node:net';
@@ -23,11 +24,6 @@ export class PostlogSmtpServer extends SMTPServer {
   }
 
   /**
-   * The library's own connect, but for the pause before the greeting: the library holds every
-   * greeting 100 ms to catch clients that talk first; here the screen says how long (0 greets at
-   * once, as Postfix's smtpd does), and learns which clients waited quietly.
-   */
-  /**
    * The library's own, but a connection's id is drawn from our pool of random bytes: the library
    * asks the system's random source for each one (about 18 µs of the serving thread's CPU).
    */
@@ -37,6 +33,12 @@ export class PostlogSmtpServer extends SMTPServer {
     setImmediate(() => callback(null, { id: connectionId(), ignore }));
   }
 
+  /**
+   * The library's own connect, but for the pause before the greeting: the library holds every
+   * greeting 100 ms to catch clients that talk first; here the screen says how long (0 greets at
+   * once, as Postfix's smtpd does), and learns which clients waited quietly; and the socket is
+   * closed as soon as our side of the connection is (see below).
+   */
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: Parameters<SMTPServer['connect']>[1]): void {
     // Once our side of the connection is closed and flushed (after 221, 421, a timeout), the
     // socket goes, as Postfix's smtpd closes it: nothing the client sends after that is read, and

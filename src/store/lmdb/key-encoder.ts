@@ -12,7 +12,7 @@ import { enableNullTermination, readKey, writeKey as writeOrderedKey } from 'ord
 
 type Key = Parameters<typeof writeOrderedKey>[0];
 
-/** lmdb-js refuses keys over 4026 bytes, so a longer one fails there, before anything is written. */
+/** Room for any key lmdb-js takes (4026 bytes at most): a longer one fails, here or there, before anything is written. */
 const scratch = Buffer.alloc(8192);
 /** lmdb-js turns null termination on: 4 zero bytes follow a key (not part of it) */
 const TERMINATOR = 4;
