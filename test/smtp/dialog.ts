@@ -16,10 +16,11 @@ export class Dialog {
     this.listen(socket);
   }
 
-  static async open(port: number, options: { tls?: boolean; greeting?: boolean } = {}): Promise<{ dialog: Dialog; greeting: Reply }> {
+  /** `halfOpen` (plain TCP): the client's end stays open when the server closes its own, as some clients do. */
+  static async open(port: number, options: { tls?: boolean; greeting?: boolean; halfOpen?: boolean } = {}): Promise<{ dialog: Dialog; greeting: Reply }> {
     const socket = options.tls
       ? connectTls({ port, host: '127.0.0.1', rejectUnauthorized: false })
-      : connectTcp({ port, host: '127.0.0.1' });
+      : connectTcp({ port, host: '127.0.0.1', allowHalfOpen: options.halfOpen ?? false });
     socket.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       socket.once(options.tls ? 'secureConnect' : 'connect', () => resolve());

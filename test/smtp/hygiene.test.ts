@@ -164,30 +164,14 @@ describe('awkward clients', () => {
 
   it('lets a connection go once it has answered QUIT, though the client keeps its end open', async () => {
     // Clients that never close their end would otherwise hold their address's connection slots.
-    const lingering = await Promise.all(
-      [1, 2, 3].map(async () => {
-        const socket = connect({ port: h.ports.smtp, host: '127.0.0.1', allowHalfOpen: true });
-        socket.on('error', () => {});
-        let text = '';
-        socket.setEncoding('utf8');
-        const seen = (pattern: RegExp) =>
-          new Promise<void>((resolve) => {
-            const check = () => pattern.test(text) && (socket.off('data', onData), resolve());
-            const onData = (chunk: string) => ((text += chunk), check());
-            socket.on('data', onData);
-            check();
-          });
-        await seen(/^220 /m);
-        socket.write('QUIT\r\n');
-        await seen(/^221 /m);
-        return socket;
-      }),
-    );
+    const lingering = await Promise.all([1, 2, 3].map(() => Dialog.open(h.ports.smtp, { halfOpen: true })));
+    assert.ok(lingering.every((o) => o.greeting.code === 220));
+    for (const { dialog } of lingering) assert.equal((await dialog.send('QUIT')).code, 221);
     await new Promise((r) => setTimeout(r, 50));
     const next = await Dialog.open(h.ports.smtp);
     assert.equal(next.greeting.code, 220);
     next.dialog.close();
-    for (const socket of lingering) socket.destroy();
+    for (const { dialog } of lingering) dialog.close();
   });
 
   it('closes an idle connection with 421', async () => {

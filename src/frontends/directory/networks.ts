@@ -33,4 +33,3 @@ export function trustedNetworks(cidrs: readonly string[]): (address: string) => 
     return trusted;
   };
 }
-
